@@ -1,0 +1,83 @@
+import type { Effect } from './effects.js';
+import { effectsOfMove } from './effects.js';
+import { formatMoney, sameMoney } from './money.js';
+import type { PaymentState } from './payment.js';
+import type { Settlement, Signal } from './signal.js';
+import { isFinal } from './status.js';
+import { move } from './transitions.js';
+
+export interface SettleResult {
+  readonly payment: PaymentState;
+  readonly settlement: Exclude<Settlement, 'rejected'>;
+  readonly effects: readonly Effect[];
+  /** One sentence a person can read on the timeline. */
+  readonly reason: string;
+}
+
+/**
+ * Folds one verified signal into a payment. Pure and total: it never throws for a well-typed input
+ * and never looks at a clock. `rejected` is not decided here: a signal that failed verification
+ * never reaches `settle()`.
+ */
+export function settle(payment: PaymentState, signal: Signal): SettleResult {
+  if (signal.amount && !sameMoney(signal.amount, payment.amount)) {
+    return conflict(
+      payment,
+      signal,
+      `${signal.source} reports ${formatMoney(signal.amount)} but the order is ${formatMoney(payment.amount)}`,
+    );
+  }
+
+  const otherTransaction =
+    signal.gatewayRef !== undefined &&
+    payment.gatewayRef !== null &&
+    signal.gatewayRef !== payment.gatewayRef &&
+    isFinal(payment.status);
+  if (otherTransaction) {
+    return conflict(
+      payment,
+      signal,
+      `${signal.source} speaks of transaction ${signal.gatewayRef} but the payment was settled by ${payment.gatewayRef}`,
+    );
+  }
+
+  switch (move(payment.status, signal.status)) {
+    case 'duplicate':
+      return { payment, settlement: 'duplicate', effects: [], reason: `already ${payment.status}` };
+    case 'stale':
+      return {
+        payment,
+        settlement: 'stale',
+        effects: [],
+        reason: `${signal.status} arrived after ${payment.status}: an earlier step, kept for the record`,
+      };
+    case 'conflict':
+      return conflict(payment, signal, `${signal.status} contradicts the final status ${payment.status}`);
+    case 'apply': {
+      const next: PaymentState = {
+        ...payment,
+        status: signal.status,
+        gatewayRef: signal.gatewayRef ?? payment.gatewayRef,
+      };
+      return {
+        payment: next,
+        settlement: 'applied',
+        effects: effectsOfMove(payment.id, payment.status, signal.status),
+        reason: `${payment.status} → ${signal.status}`,
+      };
+    }
+  }
+}
+
+function conflict(payment: PaymentState, signal: Signal, reason: string): SettleResult {
+  const claim = signal.amount ? `${signal.status}:${signal.amount.value}:${signal.amount.currency}` : signal.status;
+  const ref = signal.gatewayRef ? `:${signal.gatewayRef}` : '';
+  return {
+    payment: { ...payment, needsReview: true },
+    settlement: 'conflict',
+    // One conflict event per distinct contradicting claim: the same forged or wrong notice resent
+    // ten times flags the payment once.
+    effects: [{ type: 'payment.conflict', key: `${payment.id}:payment.conflict:${claim}${ref}`, paymentId: payment.id }],
+    reason,
+  };
+}

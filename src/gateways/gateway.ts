@@ -1,0 +1,114 @@
+import type { ErrorCode, Money, PaymentStatus, Signal } from '../core/index.js';
+import type { z } from 'zod';
+
+/** An HTTP request exactly as it reached us. Signatures are over these bytes, never a re-serialisation. */
+export interface RawRequest {
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  /** The raw query string without `?` ('' when none). */
+  readonly query: string;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+  /** The client address we trust (after the trusted-proxy rule). */
+  readonly sourceIp: string;
+  readonly receivedAt: Date;
+}
+
+/** One merchant contract at one gateway, as the adapter sees it (credentials already validated). */
+export interface GatewayAccount<Credentials = unknown> {
+  readonly id: string;
+  readonly gateway: string;
+  readonly mode: 'test' | 'live';
+  readonly credentials: Credentials;
+}
+
+/** How to find the payment a gateway message speaks of, strongest key first. */
+export interface PaymentLookup {
+  /** Our own payment id, when the protocol echoes a field we set. */
+  readonly paymentId?: string | undefined;
+  /** The reference we generated for the gateway at checkout (unique per account). */
+  readonly merchantRef?: string | undefined;
+  /** The gateway's own transaction id. */
+  readonly gatewayRef?: string | undefined;
+}
+
+/** A signal as a gateway message carries it: what it says plus which payment it is about. */
+export interface GatewaySignal extends Signal {
+  readonly lookup: PaymentLookup;
+  /** Protocol facts worth keeping beside the signal (Lyra's vads_url_check_src, result codes...). */
+  readonly facts?: Readonly<Record<string, string>> | undefined;
+}
+
+export type Verdict =
+  | { readonly kind: 'verified'; readonly signals: readonly GatewaySignal[] }
+  | { readonly kind: 'rejected'; readonly code: ErrorCode; readonly reason: string }
+  | { readonly kind: 'unparseable'; readonly code: ErrorCode; readonly reason: string };
+
+/** What a payment needs to be sent to the gateway. */
+export interface CheckoutRequest {
+  readonly paymentId: string;
+  readonly orderRef: string;
+  readonly merchantRef: string;
+  readonly amount: Money;
+  readonly now: Date;
+  readonly urls: {
+    /** Where the gateway must send its server-to-server notification. */
+    readonly notify: string;
+    /** Where the customer's browser comes back. */
+    readonly return: string;
+  };
+}
+
+/** How the customer is sent to the gateway: a link to follow or a form to auto-submit. */
+export interface Checkout {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** The answer the gateway must get, byte for byte. */
+export interface GatewayReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** What happened to a notification, for `reply()`. */
+export type ReplyOutcome =
+  | { readonly kind: 'accepted'; readonly detail: string }
+  | { readonly kind: 'rejected'; readonly code: ErrorCode; readonly status: number; readonly detail: string }
+  | { readonly kind: 'unavailable'; readonly detail: string };
+
+/**
+ * The contract every protocol implements. Adding a gateway = one folder exporting one of these and
+ * one line in `registry.ts`. Methods are pure where the protocol signs its messages; a protocol that
+ * needs to ask the gateway back does it in `fetchStatus`, called from a job, never from a request.
+ */
+export interface GatewayAdapter<Credentials = unknown> {
+  readonly id: string;
+  readonly displayName: string;
+  /** zod schema of `credentials` in the account config. Secrets may be given as `{ "env": "NAME" }` upstream. */
+  readonly credentialsSchema: z.ZodType<Credentials>;
+  /** Names of credential fields holding secrets: never logged, never shown. */
+  readonly secretFields: readonly string[];
+  /** Published source ranges of the gateway's notifications (CIDR), used when an account enables the allowlist. */
+  readonly sourceIps: readonly string[];
+  /** How long the gateway waits for our answer before it counts the call as failed. */
+  readonly notifyTimeoutMs: number;
+  /** Currencies the gateway accepts (alphabetic ISO-4217). */
+  supportsCurrency(currency: string): boolean;
+  /** Our reference for the gateway, unique per account; `dailySequence` counts payments of this account this UTC day from 1. */
+  merchantRef(input: { readonly paymentId: string; readonly now: Date; readonly dailySequence: number }): string;
+  createPayment(account: GatewayAccount<Credentials>, request: CheckoutRequest): Checkout;
+  verifyNotification(account: GatewayAccount<Credentials>, request: RawRequest): Verdict;
+  /** A signal from the customer's return when the return is signed; `null` when it carries nothing to trust. */
+  readReturn(account: GatewayAccount<Credentials>, request: RawRequest): Verdict | null;
+  reply(outcome: ReplyOutcome): GatewayReply;
+}
+
+export type AnyGatewayAdapter = GatewayAdapter<any>;
+
+/** Maps a gateway status word to ours; kept apart so every adapter's map is tested on its own. */
+export type StatusMap = Readonly<Record<string, PaymentStatus>>;
