@@ -1,0 +1,15 @@
+import type { AnyGatewayAdapter } from './gateway.js';
+import { lyra } from './lyra/index.js';
+
+/** Every protocol quittance speaks. Adding a gateway = a folder under src/gateways + one line here. */
+const ADAPTERS: Readonly<Record<string, AnyGatewayAdapter>> = {
+  lyra,
+};
+
+export function gatewayIds(): string[] {
+  return Object.keys(ADAPTERS);
+}
+
+export function findAdapter(id: string): AnyGatewayAdapter | undefined {
+  return Object.hasOwn(ADAPTERS, id) ? ADAPTERS[id] : undefined;
+}
