@@ -38,6 +38,8 @@ export function formatId(kind: IdKind, nowMs: number, random: Uint8Array): strin
 }
 
 export function idKind(id: string): IdKind | undefined {
-  const prefix = id.slice(0, id.indexOf('_'));
+  const underscore = id.indexOf('_');
+  if (underscore <= 0) return undefined;
+  const prefix = id.slice(0, underscore);
   return (Object.keys(ID_PREFIXES) as IdKind[]).find((k) => ID_PREFIXES[k] === prefix);
 }

@@ -106,6 +106,15 @@ export interface GatewayAdapter<Credentials = unknown> {
   /** A signal from the customer's return when the return is signed; `null` when it carries nothing to trust. */
   readReturn(account: GatewayAccount<Credentials>, request: RawRequest): Verdict | null;
   reply(outcome: ReplyOutcome): GatewayReply;
+  /**
+   * For `quittance verify`: an account able to check `request` offline with only the secret given;
+   * identifiers the message carries itself (site id, mode) are read from it. Throws on a bad option.
+   */
+  offlineAccount(input: {
+    readonly request: RawRequest;
+    readonly secret: string;
+    readonly algorithm?: string | undefined;
+  }): GatewayAccount<Credentials>;
 }
 
 export type AnyGatewayAdapter = GatewayAdapter<any>;

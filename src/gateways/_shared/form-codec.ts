@@ -1,3 +1,5 @@
+import { TextDecoder } from 'node:util';
+
 /**
  * application/x-www-form-urlencoded, decoded from the raw bytes. Unlike framework parsers it keeps
  * every pair in order (repeated keys included) and decodes percent-escapes in the charset the

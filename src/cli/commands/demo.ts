@@ -1,0 +1,97 @@
+import type { Command } from '@commander-js/extra-typings';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+import cliProgress from 'cli-progress';
+import { type DemoSummary, runDemo } from '../demo/run.js';
+import { renderTable } from '../table.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('run payments through a simulated Lyra gateway with faults, on a throw-away SQLite file')
+    .option('-n, --payments <n>', 'number of payments', positiveInt, 200)
+    .option('--seed <s>', 'seed for scenarios and faults (same seed, same run)', positiveInt, 42)
+    .option('--concurrency <n>', 'customers paying at the same time', positiveInt, 8)
+    .option('--time-scale <x>', "gateway time per real time (Lyra's 15-minute retry slot × x)", Number, 0.0005)
+    .option('--db <file>', 'keep the SQLite database at this path (default: a temporary file, deleted)')
+    .option('--json', 'print one JSON object instead of the table')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ quittance demo
+  $ quittance demo --payments 500 --seed 7 --json
+  $ quittance demo --db ./demo.db      # keep the database to look at afterwards
+
+lost counts payments the gateway finalised that quittance does not show final (flagged conflicts are
+surfaced, not lost); exit code 1 when lost, duplicateEffects, forgedAccepted or wrongAmountAccepted
+is not 0.`,
+    )
+    .action(async (options) => {
+      if (!(options.timeScale > 0 && options.timeScale <= 1)) throw new Error('--time-scale must be in (0, 1]');
+      const bar =
+        !options.json && process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { format: ' {phase} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+      bar?.start(options.payments, 0, { phase: 'paying   ' });
+      const summary = await runDemo({
+        payments: options.payments,
+        seed: options.seed,
+        concurrency: options.concurrency,
+        timeScale: options.timeScale,
+        databaseFile: options.db,
+        onProgress: ({ phase, done }) => {
+          if (phase === 'paying') bar?.update(done);
+          else if (done === 0) bar?.update(options.payments, { phase: 'notifying' });
+        },
+      });
+      bar?.stop();
+      if (options.json) {
+        console.log(JSON.stringify(summary));
+      } else {
+        console.log(report(summary));
+      }
+      const failed = summary.lost + summary.duplicateEffects + summary.forgedAccepted + summary.wrongAmountAccepted;
+      process.exitCode = failed === 0 ? 0 : 1;
+    });
+}
+
+function report(s: DemoSummary): string {
+  const faults = Object.entries(s.faultsInjected)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const statuses = Object.entries(s.byStatus)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return [
+    '',
+    renderTable(
+      [
+        ['payments', s.payments],
+        ['final', s.final],
+        ['lost', s.lost],
+        ['duplicateEffects', s.duplicateEffects],
+        ['forgedAccepted', s.forgedAccepted],
+        ['wrongAmountAccepted', s.wrongAmountAccepted],
+        ['conflictsFlagged', s.conflictsFlagged],
+        ['behindGateway', s.behindGateway],
+        ['notifications', s.notifications],
+        ['notificationsRejected', s.notificationsRejected],
+        ['durationMs', s.durationMs],
+      ],
+      ['measure', 'value'],
+    ),
+    '',
+    `statuses: ${statuses}`,
+    `faults injected: ${faults || 'none'}`,
+    `seed ${s.seed}; database ${s.database}`,
+  ].join('\n');
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { isQuittanceError } from '../core/errors.js';
+import { registerDemo } from './commands/demo.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerServe } from './commands/serve.js';
+import { registerVerify } from './commands/verify.js';
+
+const program = new Command()
+  .name('quittance')
+  .description("the merchant's reliable payment inbox")
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerServe(program);
+registerMigrate(program);
+registerVerify(program);
+registerDemo(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  const message = isQuittanceError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
+  console.error(`quittance: ${message}`);
+  process.exit(isQuittanceError(error) && error.code === 'CONFIG_INVALID' ? 2 : 1);
+}

@@ -1,0 +1,65 @@
+import { money, QuittanceError } from '../core/index.js';
+import type { Checkout } from '../gateways/gateway.js';
+import { insertPayment, type PaymentRecord } from '../store/repos/payments.js';
+import { nextSequenceValue } from '../store/repos/sequences.js';
+import type { Engine } from './engine.js';
+
+export interface CreatePaymentInput {
+  readonly account: string;
+  readonly orderRef: string;
+  readonly amount: { readonly value: number; readonly currency: string };
+}
+
+export interface CreatedPayment {
+  readonly payment: PaymentRecord;
+  readonly checkout: Checkout;
+}
+
+const ORDER_REF = /^[\x20-\x7e]{1,64}$/;
+
+/**
+ * Creates a payment and the way to send its customer to the gateway. The gateway reference we
+ * generate (Lyra's trans_id of the day…) comes from a per-account, per-UTC-day counter taken in the
+ * same transaction as the insert, so two payments can never share one.
+ */
+export async function createPayment(engine: Engine, input: CreatePaymentInput): Promise<CreatedPayment> {
+  const account = engine.config.accounts.get(input.account);
+  if (!account) throw new QuittanceError('UNKNOWN_ACCOUNT', `no account "${input.account}" is configured`);
+  if (!ORDER_REF.test(input.orderRef)) {
+    throw new QuittanceError('VALIDATION_FAILED', 'orderRef must be 1 to 64 printable ASCII characters', {
+      field: 'orderRef',
+    });
+  }
+  const amount = money(input.amount.value, input.amount.currency);
+  if (!account.adapter.supportsCurrency(amount.currency)) {
+    throw new QuittanceError('UNSUPPORTED_CURRENCY', `${account.adapter.displayName} does not accept ${amount.currency}`);
+  }
+  const now = engine.clock();
+  const paymentId = engine.ids('payment');
+  const day = now.toISOString().slice(0, 10).replaceAll('-', '');
+  return engine.store.db.transaction().execute(async (tx) => {
+    const dailySequence = await nextSequenceValue(tx, `merchant-ref:${account.id}:${day}`);
+    const merchantRef = account.adapter.merchantRef({ paymentId, now, dailySequence });
+    const checkout = account.adapter.createPayment(account, {
+      paymentId,
+      orderRef: input.orderRef,
+      merchantRef,
+      amount,
+      now,
+      urls: {
+        notify: `${engine.publicUrl}/notify/${account.id}`,
+        return: `${engine.publicUrl}/return/${account.id}/${paymentId}`,
+      },
+    });
+    const payment = await insertPayment(tx, {
+      id: paymentId,
+      accountId: account.id,
+      orderRef: input.orderRef,
+      merchantRef,
+      amount,
+      checkout,
+      now,
+    });
+    return { payment, checkout };
+  });
+}

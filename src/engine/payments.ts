@@ -1,0 +1,59 @@
+import type { PaymentStatus } from '../core/index.js';
+import { findPayment, type PaymentRecord } from '../store/repos/payments.js';
+import { signalsOfPayment } from '../store/repos/signals.js';
+import type { Engine } from './engine.js';
+
+export interface PaymentView {
+  readonly id: string;
+  readonly orderRef: string;
+  readonly account: string;
+  readonly amount: { readonly value: number; readonly currency: string };
+  readonly status: PaymentStatus;
+  readonly gatewayRef: string | null;
+  readonly needsReview: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly signals: ReadonlyArray<{
+    readonly id: string;
+    readonly source: string;
+    readonly status: string;
+    readonly gatewayStatus: string | null;
+    readonly settlement: string;
+    readonly reason: string;
+    readonly inboxId: string | null;
+    readonly at: string;
+  }>;
+}
+
+export async function getPaymentView(engine: Engine, id: string): Promise<PaymentView | undefined> {
+  const payment = await findPayment(engine.store.db, id);
+  if (!payment) return undefined;
+  const signals = await signalsOfPayment(engine.store.db, id);
+  return {
+    ...summary(payment),
+    signals: signals.map((s) => ({
+      id: s.id,
+      source: s.source,
+      status: s.status,
+      gatewayStatus: s.gatewayStatus,
+      settlement: s.settlement,
+      reason: s.reason,
+      inboxId: s.inboxId,
+      at: s.createdAt.toISOString(),
+    })),
+  };
+}
+
+export function summary(payment: PaymentRecord): Omit<PaymentView, 'signals'> {
+  return {
+    id: payment.id,
+    orderRef: payment.orderRef,
+    account: payment.accountId,
+    amount: { value: payment.amount.value, currency: payment.amount.currency },
+    status: payment.status,
+    gatewayRef: payment.gatewayRef,
+    needsReview: payment.needsReview,
+    createdAt: payment.createdAt.toISOString(),
+    updatedAt: payment.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,51 @@
+import { Hono } from 'hono';
+import type { Context } from 'hono';
+import { sql } from 'kysely';
+import { isQuittanceError } from '../core/errors.js';
+import type { Engine } from '../engine/engine.js';
+import { bearerAuth } from './auth.js';
+import { socketAddress } from './client-address.js';
+import { paymentRoutes } from './routes/api-payments.js';
+import { notifyRoutes } from './routes/notify.js';
+import { returnRoutes } from './routes/return.js';
+
+export interface AppOptions {
+  /** The TCP peer's address. Defaults to the Node socket; tests without a socket pass their own. */
+  readonly peerAddress: (c: Context) => string;
+}
+
+/** The Hono app, without a listener: `app.request()` drives it in tests, `serve()` in production. */
+export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Hono {
+  const resolved: AppOptions = { peerAddress: options.peerAddress ?? socketAddress };
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    if (isQuittanceError(error)) {
+      return c.json(
+        { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+        error.status as 400,
+      );
+    }
+    engine.logger.error({ err: error, path: c.req.path }, 'unhandled error');
+    return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `nothing at ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.get('/healthz', async (c) => {
+    try {
+      await sql`select 1`.execute(engine.store.db);
+      return c.json({ status: 'ok', database: 'ok' });
+    } catch {
+      return c.json({ status: 'unavailable', database: 'unreachable' }, 503);
+    }
+  });
+
+  notifyRoutes(app, engine, resolved);
+  returnRoutes(app, engine, resolved);
+
+  const api = new Hono();
+  api.use('*', bearerAuth(engine.config.apiKeys));
+  paymentRoutes(api, engine);
+  app.route('/api', api);
+  return app;
+}

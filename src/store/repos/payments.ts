@@ -1,0 +1,128 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Money, PaymentState, PaymentStatus } from '../../core/index.js';
+import type { Database, PaymentTable } from '../schema.js';
+
+export interface PaymentRecord extends PaymentState {
+  readonly accountId: string;
+  readonly orderRef: string;
+  readonly merchantRef: string;
+  readonly version: number;
+  /** How the customer is sent to the gateway, as built at creation (JSON). */
+  readonly checkout: unknown;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewPayment {
+  readonly id: string;
+  readonly accountId: string;
+  readonly orderRef: string;
+  readonly merchantRef: string;
+  readonly amount: Money;
+  readonly checkout: unknown;
+  readonly now: Date;
+}
+
+function toRecord(row: Selectable<PaymentTable>): PaymentRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    orderRef: row.order_ref,
+    merchantRef: row.merchant_ref,
+    amount: { value: Number(row.amount_value), currency: row.currency },
+    status: row.status as PaymentStatus,
+    gatewayRef: row.gateway_ref,
+    needsReview: Number(row.needs_review) === 1,
+    version: Number(row.version),
+    checkout: JSON.parse(row.checkout_json),
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+export async function insertPayment(db: Kysely<Database>, p: NewPayment): Promise<PaymentRecord> {
+  const row = await db
+    .insertInto('payments')
+    .values({
+      id: p.id,
+      account_id: p.accountId,
+      order_ref: p.orderRef,
+      merchant_ref: p.merchantRef,
+      amount_value: p.amount.value,
+      currency: p.amount.currency,
+      status: 'created',
+      gateway_ref: null,
+      needs_review: 0,
+      version: 1,
+      checkout_json: JSON.stringify(p.checkout),
+      created_at: p.now.getTime(),
+      updated_at: p.now.getTime(),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
+}
+
+export async function findPayment(db: Kysely<Database>, id: string): Promise<PaymentRecord | undefined> {
+  const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** Finds the payment a gateway message speaks of, strongest key first. */
+export async function findPaymentByLookup(
+  db: Kysely<Database>,
+  accountId: string,
+  lookup: { paymentId?: string | undefined; merchantRef?: string | undefined; gatewayRef?: string | undefined },
+): Promise<PaymentRecord | undefined> {
+  const base = db.selectFrom('payments').selectAll().where('account_id', '=', accountId);
+  if (lookup.paymentId) {
+    const row = await base.where('id', '=', lookup.paymentId).executeTakeFirst();
+    if (row) return toRecord(row);
+  }
+  if (lookup.merchantRef) {
+    const row = await base.where('merchant_ref', '=', lookup.merchantRef).executeTakeFirst();
+    if (row) return toRecord(row);
+  }
+  if (lookup.gatewayRef) {
+    const row = await base.where('gateway_ref', '=', lookup.gatewayRef).executeTakeFirst();
+    if (row) return toRecord(row);
+  }
+  return undefined;
+}
+
+/**
+ * Writes a settled payment if nobody changed it since it was read (optimistic concurrency). Returns
+ * false when the version moved: the caller re-reads and settles again.
+ */
+export async function updatePaymentIfUnchanged(
+  db: Kysely<Database>,
+  before: PaymentRecord,
+  after: PaymentState,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('payments')
+    .set({
+      status: after.status,
+      gateway_ref: after.gatewayRef,
+      needs_review: after.needsReview ? 1 : 0,
+      version: before.version + 1,
+      updated_at: now.getTime(),
+    })
+    .where('id', '=', before.id)
+    .where('version', '=', before.version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface PaymentListFilter {
+  readonly accountId?: string;
+  readonly limit?: number;
+}
+
+export async function listPayments(db: Kysely<Database>, filter: PaymentListFilter = {}): Promise<PaymentRecord[]> {
+  let q = db.selectFrom('payments').selectAll().orderBy('id', 'desc');
+  if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
+  const rows = await q.limit(filter.limit ?? 100).execute();
+  return rows.map(toRecord);
+}

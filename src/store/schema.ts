@@ -1,0 +1,101 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The one Kysely `Database` type, for SQLite and PostgreSQL alike. Only portable types cross this
+ * contract: text, integers (epoch milliseconds for times, minor units for amounts: 64-bit, safe as
+ * JS numbers up to 2^53), 0/1 integers for flags, JSON kept as text, bytes as Uint8Array.
+ */
+export interface Database {
+  accounts: AccountTable;
+  payments: PaymentTable;
+  inbox: InboxTable;
+  signals: SignalTable;
+  jobs: JobTable;
+  sequences: SequenceTable;
+}
+
+type Timestamp = number;
+type Flag = ColumnType<number, number | undefined, number>;
+
+export interface AccountTable {
+  id: string;
+  gateway: string;
+  mode: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PaymentTable {
+  id: string;
+  account_id: string;
+  order_ref: string;
+  merchant_ref: string;
+  amount_value: number;
+  currency: string;
+  status: string;
+  gateway_ref: string | null;
+  needs_review: Flag;
+  /** Bumped on every write; updates check it, so two writers can never both apply a change. */
+  version: number;
+  checkout_json: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface InboxTable {
+  id: string;
+  /** As named in the request path: may be an account that does not exist (that is kept too). */
+  account_id: string | null;
+  kind: string;
+  method: string;
+  path: string;
+  query: string;
+  headers_json: string;
+  body: Uint8Array;
+  body_truncated: Flag;
+  source_ip: string;
+  received_at: Timestamp;
+  verdict: string;
+  reason_code: string | null;
+  reason: string | null;
+  answer_status: number | null;
+  answer_body: string | null;
+  processed_at: Timestamp | null;
+}
+
+export interface SignalTable {
+  id: string;
+  payment_id: string | null;
+  inbox_id: string | null;
+  source: string;
+  status: string;
+  gateway_status: string | null;
+  amount_value: number | null;
+  currency: string | null;
+  gateway_ref: string | null;
+  settlement: string;
+  reason: string;
+  facts_json: string | null;
+  created_at: Timestamp;
+}
+
+export interface JobTable {
+  id: string;
+  task: string;
+  payload_json: string;
+  state: string;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  unique_key: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SequenceTable {
+  name: string;
+  value: number;
+}
