@@ -126,7 +126,7 @@ describe('settle(): conflict', () => {
     assert.equal(r.payment.status, 'refused');
     assert.equal(r.payment.needsReview, true);
     assert.deepEqual(r.effects, [
-      { type: 'payment.conflict', key: `${ID}:payment.conflict:captured:tx1`, paymentId: ID },
+      { type: 'payment.conflict', key: `${ID}:payment.conflict`, paymentId: ID },
     ]);
   });
 
@@ -135,7 +135,7 @@ describe('settle(): conflict', () => {
     assert.equal(r.settlement, 'conflict');
     assert.equal(r.payment.status, 'captured');
     assert.equal(r.payment.needsReview, true);
-    assert.deepEqual(keys(r.effects), [`${ID}:payment.conflict:cancelled`]);
+    assert.deepEqual(keys(r.effects), [`${ID}:payment.conflict`]);
   });
 
   it('flags an amount that differs from the order, whatever the status', () => {
@@ -144,7 +144,7 @@ describe('settle(): conflict', () => {
     assert.equal(r.reason, 'notification reports 10.00 EUR but the order is 12.50 EUR');
     assert.equal(r.payment.status, 'pending');
     assert.equal(r.payment.needsReview, true);
-    assert.deepEqual(keys(r.effects), [`${ID}:payment.conflict:captured:1000:EUR`]);
+    assert.deepEqual(keys(r.effects), [`${ID}:payment.conflict`]);
   });
 
   it('flags a currency that differs from the order, even with the same number', () => {
@@ -170,7 +170,7 @@ describe('settle(): conflict', () => {
     assert.equal(r.reason, 'notification speaks of transaction tx2 but the payment was settled by tx1');
     assert.equal(r.payment.gatewayRef, 'tx1');
     assert.equal(r.payment.needsReview, true);
-    assert.deepEqual(keys(r.effects), [`${ID}:payment.conflict:captured:tx2`]);
+    assert.deepEqual(keys(r.effects), [`${ID}:payment.conflict`]);
   });
 
   it('flags another transaction even when its status would move forward', () => {
@@ -179,13 +179,14 @@ describe('settle(): conflict', () => {
     assert.equal(r.payment.status, 'authorized');
   });
 
-  it('keys conflicts by claim: the same claim twice has one key, another claim another', () => {
+  it('tells the shop once, when the payment becomes flagged; later conflicts are journaled only', () => {
     const p = payment('refused', 'tx1');
     const a = settle(p, signal('captured', { amount: money(1250, 'EUR') }));
     const b = settle(a.payment, signal('captured', { source: 'poll', amount: money(1250, 'EUR') }));
-    const c = settle(b.payment, signal('authorized'));
-    assert.deepEqual(keys(a.effects), keys(b.effects));
-    assert.notDeepEqual(keys(a.effects), keys(c.effects));
+    const c = settle(b.payment, signal('authorized', { amount: money(1, 'EUR') }));
+    assert.deepEqual(keys(a.effects), [`${ID}:payment.conflict`]);
+    assert.deepEqual([b.settlement, c.settlement], ['conflict', 'conflict']);
+    assert.deepEqual([...b.effects, ...c.effects], []);
   });
 });
 

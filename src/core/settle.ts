@@ -70,14 +70,15 @@ export function settle(payment: PaymentState, signal: Signal): SettleResult {
 }
 
 function conflict(payment: PaymentState, signal: Signal, reason: string): SettleResult {
-  const claim = signal.amount ? `${signal.status}:${signal.amount.value}:${signal.amount.currency}` : signal.status;
-  const ref = signal.gatewayRef ? `:${signal.gatewayRef}` : '';
   return {
     payment: { ...payment, needsReview: true },
     settlement: 'conflict',
-    // One conflict event per distinct contradicting claim: the same forged or wrong notice resent
-    // ten times flags the payment once.
-    effects: [{ type: 'payment.conflict', key: `${payment.id}:payment.conflict:${claim}${ref}`, paymentId: payment.id }],
+    // The shop hears of a conflict once, when the payment becomes flagged; later contradictions
+    // (the same forged notice resent, the return repeating a wrong amount) are journaled on the
+    // timeline for the person reviewing it, not sent again.
+    effects: payment.needsReview
+      ? []
+      : [{ type: 'payment.conflict', key: `${payment.id}:payment.conflict`, paymentId: payment.id }],
     reason,
   };
 }

@@ -281,7 +281,7 @@ describe('settle() properties', () => {
         assert.deepEqual(out.payment, { ...before, needsReview: true });
         assert.deepEqual(
           out.effects.map((e) => e.type),
-          ['payment.conflict'],
+          before.needsReview ? [] : ['payment.conflict'],
         );
       }),
       RUNS,
