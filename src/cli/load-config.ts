@@ -1,4 +1,4 @@
-import { resolveConfig, loadConfigFile, type ResolvedConfig } from '../config/load.js';
+import { loadConfigFile, type ResolvedConfig, resolveConfig } from '../config/load.js';
 
 /** --config, else $QUITTANCE_CONFIG, else defaults (no account, no API key). */
 export function loadCliConfig(options: { config?: string | undefined; db?: string | undefined }): {

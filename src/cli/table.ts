@@ -1,5 +1,8 @@
 /** A plain two-or-more-column table for terminals: left-aligned text, right-aligned numbers. */
-export function renderTable(rows: ReadonlyArray<readonly (string | number)[]>, header?: readonly string[]): string {
+export function renderTable(
+  rows: ReadonlyArray<readonly (string | number)[]>,
+  header?: readonly string[],
+): string {
   const all = header ? [header, ...rows] : rows;
   const widths = all.reduce<number[]>(
     (w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, String(cell).length)),
@@ -7,7 +10,11 @@ export function renderTable(rows: ReadonlyArray<readonly (string | number)[]>, h
   );
   const line = (row: readonly (string | number)[]) =>
     row
-      .map((cell, i) => (typeof cell === 'number' ? String(cell).padStart(widths[i] ?? 0) : String(cell).padEnd(widths[i] ?? 0)))
+      .map((cell, i) =>
+        typeof cell === 'number'
+          ? String(cell).padStart(widths[i] ?? 0)
+          : String(cell).padEnd(widths[i] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   const out = all.map(line);

@@ -36,7 +36,10 @@ export function loadConfigFile(path: string, env: Env = process.env): ResolvedCo
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new QuittanceError('CONFIG_INVALID', `config file ${path} is not valid JSON: ${(e as Error).message}`);
+    throw new QuittanceError(
+      'CONFIG_INVALID',
+      `config file ${path} is not valid JSON: ${(e as Error).message}`,
+    );
   }
   return resolveConfig(json, env);
 }
@@ -68,7 +71,10 @@ function resolveAccount(account: AccountConfig, where: string, env: Env): Resolv
     );
   }
   const raw = Object.fromEntries(
-    Object.entries(account.credentials).map(([k, v]) => [k, isEnvRef(v) ? resolveSecret(v, `${where}.credentials.${k}`, env) : v]),
+    Object.entries(account.credentials).map(([k, v]) => [
+      k,
+      isEnvRef(v) ? resolveSecret(v, `${where}.credentials.${k}`, env) : v,
+    ]),
   );
   const credentials = adapter.credentialsSchema.safeParse(raw);
   if (!credentials.success) throw configError(credentials.error, `${where}.credentials`);
@@ -103,7 +109,11 @@ export function blockList(entries: readonly string[], where: string): BlockList 
   entries.forEach((entry, i) => {
     const [address = '', prefix] = entry.split('/');
     const family = isIP(address);
-    if (family === 0) throw new QuittanceError('CONFIG_INVALID', `${where}[${i}]: "${entry}" is not an IP address or CIDR range`);
+    if (family === 0)
+      throw new QuittanceError(
+        'CONFIG_INVALID',
+        `${where}[${i}]: "${entry}" is not an IP address or CIDR range`,
+      );
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (prefix === undefined) {
       list.addAddress(address, type);
@@ -124,5 +134,7 @@ function configError(error: z.ZodError, prefix?: string): QuittanceError {
     const field = `${prefix ?? ''}${path}`.replace(/^\./, '') || '(root)';
     return `${field}: ${issue.message}`;
   });
-  return new QuittanceError('CONFIG_INVALID', `invalid configuration:\n  ${lines.join('\n  ')}`, { issues: lines });
+  return new QuittanceError('CONFIG_INVALID', `invalid configuration:\n  ${lines.join('\n  ')}`, {
+    issues: lines,
+  });
 }

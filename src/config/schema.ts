@@ -17,7 +17,10 @@ export const accountSchema = z
   .object({
     id: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, "-" or "_" (it appears in URLs)'),
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,62}$/,
+        'must be lower-case letters, digits, "-" or "_" (it appears in URLs)',
+      ),
     gateway: z.string().min(1),
     mode: z.enum(['test', 'live']),
     /** Validated by the gateway adapter's own schema once secrets are resolved. */
@@ -34,7 +37,10 @@ export const configSchema = z
     /** The address gateways and customers reach us at; notification and return URLs are built from it. */
     publicUrl: httpUrl.optional(),
     listen: z
-      .object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
       .strict()
       .default({ host: '127.0.0.1', port: 8080 }),
     apiKeys: z.array(secretSchema).default([]),
@@ -52,7 +58,11 @@ export const configSchema = z
     const seen = new Set<string>();
     config.accounts.forEach((account, i) => {
       if (seen.has(account.id)) {
-        ctx.addIssue({ code: 'custom', path: ['accounts', i, 'id'], message: `account id "${account.id}" is used twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', i, 'id'],
+          message: `account id "${account.id}" is used twice`,
+        });
       }
       seen.add(account.id);
     });

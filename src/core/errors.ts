@@ -6,13 +6,16 @@
 export const ERROR_CODES = {
   INVALID_AMOUNT: { status: 400, summary: 'The amount is not a non-negative integer of minor units.' },
   INVALID_CURRENCY: { status: 400, summary: 'The currency is not an upper-case ISO-4217-style code.' },
-  UNSUPPORTED_CURRENCY: { status: 400, summary: "The gateway does not accept this currency." },
+  UNSUPPORTED_CURRENCY: { status: 400, summary: 'The gateway does not accept this currency.' },
   VALIDATION_FAILED: { status: 400, summary: 'The request does not match the expected shape.' },
   MALFORMED_BODY: { status: 400, summary: 'The body could not be decoded.' },
   MISSING_FIELD: { status: 400, summary: 'A field the protocol requires is absent.' },
   INVALID_FIELD: { status: 400, summary: 'A field holds a value the protocol does not allow.' },
   SIGNATURE_MISSING: { status: 401, summary: 'The request carries no signature.' },
-  SIGNATURE_MISMATCH: { status: 401, summary: 'The signature does not match the body and the configured key.' },
+  SIGNATURE_MISMATCH: {
+    status: 401,
+    summary: 'The signature does not match the body and the configured key.',
+  },
   UNSUPPORTED_ALGORITHM: { status: 400, summary: 'The signature algorithm is not the one configured.' },
   SITE_MISMATCH: { status: 403, summary: 'The request names another merchant site than this account.' },
   MODE_MISMATCH: { status: 403, summary: 'A test notification reached a live account, or the reverse.' },
@@ -29,7 +32,10 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { status: 500, summary: 'The configuration is invalid.' },
   INTERNAL: { status: 500, summary: 'Something failed that should not have.' },
   GATEWAY_UNAVAILABLE: { status: 502, summary: 'The gateway could not be reached or answered badly.' },
-  STORAGE_UNAVAILABLE: { status: 503, summary: 'The database could not store the request; nothing was acknowledged.' },
+  STORAGE_UNAVAILABLE: {
+    status: 503,
+    summary: 'The database could not store the request; nothing was acknowledged.',
+  },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -79,10 +79,16 @@ export function currencyFromNumeric(numeric: string): string | undefined {
 /** Builds a Money, refusing fractions, negatives, unsafe integers and malformed codes. */
 export function money(value: number, currency: string): Money {
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new QuittanceError('INVALID_AMOUNT', `amount must be a non-negative integer of minor units, got ${value}`);
+    throw new QuittanceError(
+      'INVALID_AMOUNT',
+      `amount must be a non-negative integer of minor units, got ${value}`,
+    );
   }
   if (!CURRENCY_CODE.test(currency)) {
-    throw new QuittanceError('INVALID_CURRENCY', `currency must be an upper-case code such as EUR, got "${currency}"`);
+    throw new QuittanceError(
+      'INVALID_CURRENCY',
+      `currency must be an upper-case code such as EUR, got "${currency}"`,
+    );
   }
   return Object.freeze({ value, currency });
 }

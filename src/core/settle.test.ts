@@ -125,9 +125,7 @@ describe('settle(): conflict', () => {
     assert.equal(r.reason, 'captured contradicts the final status refused');
     assert.equal(r.payment.status, 'refused');
     assert.equal(r.payment.needsReview, true);
-    assert.deepEqual(r.effects, [
-      { type: 'payment.conflict', key: `${ID}:payment.conflict`, paymentId: ID },
-    ]);
+    assert.deepEqual(r.effects, [{ type: 'payment.conflict', key: `${ID}:payment.conflict`, paymentId: ID }]);
   });
 
   it('flags a void after a capture', () => {

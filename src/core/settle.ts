@@ -23,7 +23,6 @@ export function settle(payment: PaymentState, signal: Signal): SettleResult {
   if (signal.amount && !sameMoney(signal.amount, payment.amount)) {
     return conflict(
       payment,
-      signal,
       `${signal.source} reports ${formatMoney(signal.amount)} but the order is ${formatMoney(payment.amount)}`,
     );
   }
@@ -36,7 +35,6 @@ export function settle(payment: PaymentState, signal: Signal): SettleResult {
   if (otherTransaction) {
     return conflict(
       payment,
-      signal,
       `${signal.source} speaks of transaction ${signal.gatewayRef} but the payment was settled by ${payment.gatewayRef}`,
     );
   }
@@ -52,7 +50,7 @@ export function settle(payment: PaymentState, signal: Signal): SettleResult {
         reason: `${signal.status} arrived after ${payment.status}: an earlier step, kept for the record`,
       };
     case 'conflict':
-      return conflict(payment, signal, `${signal.status} contradicts the final status ${payment.status}`);
+      return conflict(payment, `${signal.status} contradicts the final status ${payment.status}`);
     case 'apply': {
       const next: PaymentState = {
         ...payment,
@@ -69,7 +67,7 @@ export function settle(payment: PaymentState, signal: Signal): SettleResult {
   }
 }
 
-function conflict(payment: PaymentState, signal: Signal, reason: string): SettleResult {
+function conflict(payment: PaymentState, reason: string): SettleResult {
   return {
     payment: { ...payment, needsReview: true },
     settlement: 'conflict',

@@ -28,7 +28,12 @@ export const SUCCESS_PATH = [
 
 export type SuccessStatus = (typeof SUCCESS_PATH)[number];
 
-export const FAILURE_STATUSES = ['refused', 'cancelled', 'expired', 'error'] as const satisfies readonly PaymentStatus[];
+export const FAILURE_STATUSES = [
+  'refused',
+  'cancelled',
+  'expired',
+  'error',
+] as const satisfies readonly PaymentStatus[];
 export type FailureStatus = (typeof FAILURE_STATUSES)[number];
 
 export function isPaymentStatus(value: string): value is PaymentStatus {

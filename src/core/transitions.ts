@@ -23,16 +23,16 @@ type Row = readonly [Move, Move, Move, Move, Move, Move, Move, Move, Move, Move]
  */
 const TABLE: Readonly<Record<PaymentStatus, Row>> = {
   //                  cre pen aut cap prf ref | rfs can exp err
-  created:            [D, A, A, A, A, A, /**/ A, A, A, A],
-  pending:            [S, D, A, A, A, A, /**/ A, A, A, A],
-  authorized:         [S, S, D, A, A, A, /**/ C, A, A, C],
-  captured:           [S, S, S, D, A, A, /**/ C, C, C, C],
+  created: [D, A, A, A, A, A, /**/ A, A, A, A],
+  pending: [S, D, A, A, A, A, /**/ A, A, A, A],
+  authorized: [S, S, D, A, A, A, /**/ C, A, A, C],
+  captured: [S, S, S, D, A, A, /**/ C, C, C, C],
   partially_refunded: [S, S, S, S, D, A, /**/ C, C, C, C],
-  refunded:           [S, S, S, S, S, D, /**/ C, C, C, C],
-  refused:            [S, S, C, C, C, C, /**/ D, C, C, C],
-  cancelled:          [S, S, C, C, C, C, /**/ C, D, C, C],
-  expired:            [S, S, C, C, C, C, /**/ C, C, D, C],
-  error:              [S, S, C, C, C, C, /**/ C, C, C, D],
+  refunded: [S, S, S, S, S, D, /**/ C, C, C, C],
+  refused: [S, S, C, C, C, C, /**/ D, C, C, C],
+  cancelled: [S, S, C, C, C, C, /**/ C, D, C, C],
+  expired: [S, S, C, C, C, C, /**/ C, C, D, C],
+  error: [S, S, C, C, C, C, /**/ C, C, C, D],
 };
 
 const COLUMNS: readonly PaymentStatus[] = [

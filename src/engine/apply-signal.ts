@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import { type Effect, type PaymentState, settle } from '../core/index.js';
 import type { GatewaySignal } from '../gateways/gateway.js';
 import { enqueue } from '../jobs/queue.js';
-import { findPaymentByLookup, type PaymentRecord, updatePaymentIfUnchanged } from '../store/repos/payments.js';
+import {
+  findPaymentByLookup,
+  type PaymentRecord,
+  updatePaymentIfUnchanged,
+} from '../store/repos/payments.js';
 import { insertSignal, type JournaledSettlement } from '../store/repos/signals.js';
 import type { Database } from '../store/schema.js';
 import type { Engine } from './engine.js';
@@ -72,7 +76,9 @@ export async function applySignal(
       return { signalId, settlement: 'rejected', reason, payment: null };
     }
     const result = settle(payment, signal);
-    const changed = result.payment.status !== payment.status || result.payment.needsReview !== payment.needsReview ||
+    const changed =
+      result.payment.status !== payment.status ||
+      result.payment.needsReview !== payment.needsReview ||
       result.payment.gatewayRef !== payment.gatewayRef;
     if (changed && !(await updatePaymentIfUnchanged(tx, payment, result.payment, now))) continue;
     await journal(payment, result.settlement, result.reason);
@@ -82,7 +88,13 @@ export async function applySignal(
   throw new Error(`payment changed ${MAX_VERSION_RETRIES} times while settling one signal`);
 }
 
-async function enqueueEffect(engine: Engine, tx: Kysely<Database>, effect: Effect, signalId: string, now: Date) {
+async function enqueueEffect(
+  engine: Engine,
+  tx: Kysely<Database>,
+  effect: Effect,
+  signalId: string,
+  now: Date,
+) {
   await enqueue(tx, {
     id: engine.ids('job'),
     task: EFFECT_TASK,

@@ -32,7 +32,10 @@ export async function createPayment(engine: Engine, input: CreatePaymentInput): 
   }
   const amount = money(input.amount.value, input.amount.currency);
   if (!account.adapter.supportsCurrency(amount.currency)) {
-    throw new QuittanceError('UNSUPPORTED_CURRENCY', `${account.adapter.displayName} does not accept ${amount.currency}`);
+    throw new QuittanceError(
+      'UNSUPPORTED_CURRENCY',
+      `${account.adapter.displayName} does not accept ${amount.currency}`,
+    );
   }
   const now = engine.clock();
   const paymentId = engine.ids('payment');

@@ -1,8 +1,8 @@
 import type { ResolvedConfig } from '../config/load.js';
-import { upsertAccount } from '../store/repos/accounts.js';
+import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/dialect.js';
 import { migrate } from '../store/migrations/index.js';
-import type { Logger } from '../observability/logger.js';
+import { upsertAccount } from '../store/repos/accounts.js';
 import { type IdGenerator, monotonicIds } from './ids.js';
 
 /** Everything a use case needs: storage, configuration, a clock, ids and a logger. */
@@ -31,7 +31,11 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const clock = options.clock ?? (() => new Date());
   const now = clock();
   for (const account of options.config.accounts.values()) {
-    await upsertAccount(options.store.db, { id: account.id, gateway: account.gateway, mode: account.mode }, now);
+    await upsertAccount(
+      options.store.db,
+      { id: account.id, gateway: account.gateway, mode: account.mode },
+      now,
+    );
   }
   return {
     store: options.store,

@@ -1,7 +1,12 @@
+import type { ResolvedAccount } from '../config/load.js';
 import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
 import type { GatewayReply, RawRequest, ReplyOutcome } from '../gateways/gateway.js';
-import type { ResolvedAccount } from '../config/load.js';
-import { insertInboxEntry, type InboxKind, type InboxVerdict, recordInboxOutcome } from '../store/repos/inbox.js';
+import {
+  type InboxKind,
+  type InboxVerdict,
+  insertInboxEntry,
+  recordInboxOutcome,
+} from '../store/repos/inbox.js';
 import { type AppliedSignal, applySignal } from './apply-signal.js';
 import type { Engine } from './engine.js';
 
@@ -46,7 +51,11 @@ export async function ingestNotification(engine: Engine, incoming: IncomingReque
   return ingest(engine, 'notification', incoming);
 }
 
-export async function ingest(engine: Engine, kind: InboxKind, incoming: IncomingRequest): Promise<IngestResult> {
+export async function ingest(
+  engine: Engine,
+  kind: InboxKind,
+  incoming: IncomingRequest,
+): Promise<IngestResult> {
   const { raw } = incoming;
   const account = engine.config.accounts.get(incoming.accountId);
   const inboxId = engine.ids('inbox');
@@ -120,7 +129,10 @@ export async function ingest(engine: Engine, kind: InboxKind, incoming: Incoming
       return { inboxId, verdict, reply, applied };
     });
   } catch (error) {
-    engine.logger.error({ err: error, inboxId, accountId: incoming.accountId }, 'ingest failed; answering 503');
+    engine.logger.error(
+      { err: error, inboxId, accountId: incoming.accountId },
+      'ingest failed; answering 503',
+    );
     const kept = await keepAsError(engine, entry, error);
     return {
       inboxId: kept ? inboxId : '',
@@ -139,7 +151,11 @@ function accountPrecheck(
 ): Precheck | undefined {
   if (!account) return { code: 'UNKNOWN_ACCOUNT', reason: `no account "${accountId}" is configured` };
   // Returns come from the customer's browser, anywhere on the internet: only notifications are filtered.
-  if (kind === 'notification' && account.allowlist && !account.allowlist.check(raw.sourceIp, raw.sourceIp.includes(':') ? 'ipv6' : 'ipv4')) {
+  if (
+    kind === 'notification' &&
+    account.allowlist &&
+    !account.allowlist.check(raw.sourceIp, raw.sourceIp.includes(':') ? 'ipv6' : 'ipv4')
+  ) {
     return {
       code: 'IP_NOT_ALLOWED',
       reason: `source address ${raw.sourceIp} is outside the allowed ranges of account ${account.id}`,
@@ -155,18 +171,29 @@ function rejected(code: ErrorCode, detail: string): ReplyOutcome {
 function describeApplied(applied: readonly AppliedSignal[]): string {
   if (applied.length === 0) return 'received';
   return applied
-    .map((a) => (a.payment ? `${a.payment.id} ${a.payment.status} (${a.settlement})` : `kept: ${a.settlement}`))
+    .map((a) =>
+      a.payment ? `${a.payment.id} ${a.payment.status} (${a.settlement})` : `kept: ${a.settlement}`,
+    )
     .join(', ');
 }
 
-const FALLBACK_REPLIES: Record<ReplyOutcome['kind'], number> = { accepted: 200, rejected: 400, unavailable: 503 };
+const FALLBACK_REPLIES: Record<ReplyOutcome['kind'], number> = {
+  accepted: 200,
+  rejected: 400,
+  unavailable: 503,
+};
 
 /** Unknown account: no adapter to ask, so a plain, short text answer. */
 function replyFor(account: ResolvedAccount | undefined, outcome: ReplyOutcome) {
   if (account) return account.adapter.reply(outcome);
   const status = outcome.kind === 'rejected' ? outcome.status : FALLBACK_REPLIES[outcome.kind];
-  const word = outcome.kind === 'rejected' ? `KO ${outcome.code}` : outcome.kind === 'accepted' ? 'OK' : 'RETRY';
-  return { status, contentType: 'text/plain; charset=utf-8', body: `${word} ${outcome.detail}`.slice(0, 200) };
+  const word =
+    outcome.kind === 'rejected' ? `KO ${outcome.code}` : outcome.kind === 'accepted' ? 'OK' : 'RETRY';
+  return {
+    status,
+    contentType: 'text/plain; charset=utf-8',
+    body: `${word} ${outcome.detail}`.slice(0, 200),
+  };
 }
 
 async function keepAsError(engine: Engine, entry: Parameters<typeof insertInboxEntry>[1], error: unknown) {
@@ -175,7 +202,11 @@ async function keepAsError(engine: Engine, entry: Parameters<typeof insertInboxE
       ...entry,
       verdict: 'error',
       reasonCode: 'INTERNAL',
-      reason: `processing failed, the gateway was asked to retry: ${(error as Error)?.message ?? String(error)}`.slice(0, 1000),
+      reason:
+        `processing failed, the gateway was asked to retry: ${(error as Error)?.message ?? String(error)}`.slice(
+          0,
+          1000,
+        ),
     });
     return true;
   } catch (second) {

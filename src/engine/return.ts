@@ -22,7 +22,10 @@ export async function handleReturn(
   const account = engine.config.accounts.get(input.accountId);
   const known = account && (await findPayment(engine.store.db, input.paymentId));
   if (!account || !known || known.accountId !== account.id) {
-    throw new QuittanceError('UNKNOWN_PAYMENT', `no payment ${input.paymentId} at account ${input.accountId}`);
+    throw new QuittanceError(
+      'UNKNOWN_PAYMENT',
+      `no payment ${input.paymentId} at account ${input.accountId}`,
+    );
   }
   const result = await ingest(engine, 'return', {
     accountId: input.accountId,

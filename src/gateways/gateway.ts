@@ -1,5 +1,5 @@
-import type { ErrorCode, Money, PaymentStatus, Signal } from '../core/index.js';
 import type { z } from 'zod';
+import type { ErrorCode, Money, PaymentStatus, Signal } from '../core/index.js';
 
 /** An HTTP request exactly as it reached us. Signatures are over these bytes, never a re-serialisation. */
 export interface RawRequest {
@@ -100,7 +100,11 @@ export interface GatewayAdapter<Credentials = unknown> {
   /** Currencies the gateway accepts (alphabetic ISO-4217). */
   supportsCurrency(currency: string): boolean;
   /** Our reference for the gateway, unique per account; `dailySequence` counts payments of this account this UTC day from 1. */
-  merchantRef(input: { readonly paymentId: string; readonly now: Date; readonly dailySequence: number }): string;
+  merchantRef(input: {
+    readonly paymentId: string;
+    readonly now: Date;
+    readonly dailySequence: number;
+  }): string;
   createPayment(account: GatewayAccount<Credentials>, request: CheckoutRequest): Checkout;
   verifyNotification(account: GatewayAccount<Credentials>, request: RawRequest): Verdict;
   /** A signal from the customer's return when the return is signed; `null` when it carries nothing to trust. */
@@ -117,6 +121,7 @@ export interface GatewayAdapter<Credentials = unknown> {
   }): GatewayAccount<Credentials>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds adapters of different credential types; each adapter checks its own through credentialsSchema.
 export type AnyGatewayAdapter = GatewayAdapter<any>;
 
 /** Maps a gateway status word to ours; kept apart so every adapter's map is tested on its own. */

@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { isQuittanceError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
@@ -22,14 +22,22 @@ export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Ho
   app.onError((error, c) => {
     if (isQuittanceError(error)) {
       return c.json(
-        { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } },
+        {
+          error: {
+            code: error.code,
+            message: error.message,
+            ...(error.details ? { details: error.details } : {}),
+          },
+        },
         error.status as 400,
       );
     }
     engine.logger.error({ err: error, path: c.req.path }, 'unhandled error');
     return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500);
   });
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `nothing at ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: 'NOT_FOUND', message: `nothing at ${c.req.method} ${c.req.path}` } }, 404),
+  );
 
   app.get('/healthz', async (c) => {
     try {

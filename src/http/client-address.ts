@@ -1,6 +1,6 @@
-import type { Context } from 'hono';
 import type { BlockList } from 'node:net';
 import { isIP } from 'node:net';
+import type { Context } from 'hono';
 
 /** The peer's address from the Node socket, normalised (IPv4-mapped IPv6 becomes plain IPv4). */
 export function socketAddress(c: Context): string {

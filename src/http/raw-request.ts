@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
-import type { RawRequest } from '../gateways/gateway.js';
 import type { Engine } from '../engine/engine.js';
-import { clientAddress } from './client-address.js';
+import type { RawRequest } from '../gateways/gateway.js';
 import type { AppOptions } from './app.js';
+import { clientAddress } from './client-address.js';
 
 export function rawRequestOf(c: Context, engine: Engine, options: AppOptions, body: Uint8Array): RawRequest {
   const url = new URL(c.req.url);
@@ -16,7 +16,11 @@ export function rawRequestOf(c: Context, engine: Engine, options: AppOptions, bo
     query: url.search.replace(/^\?/, ''),
     headers,
     body,
-    sourceIp: clientAddress(options.peerAddress(c), headers['x-forwarded-for'], engine.config.trustedProxyList),
+    sourceIp: clientAddress(
+      options.peerAddress(c),
+      headers['x-forwarded-for'],
+      engine.config.trustedProxyList,
+    ),
     receivedAt: engine.clock(),
   };
 }

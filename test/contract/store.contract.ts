@@ -51,7 +51,10 @@ export function testStoreContract(name: string, open: () => Promise<Store>): voi
       assert.equal(created.version, 1);
       assert.deepEqual(created.amount, { value: 1250, currency: 'EUR' });
       assert.deepEqual((await findPayment(store.db, 'pay_1'))?.checkout, created.checkout);
-      assert.equal((await findPaymentByLookup(store.db, 'acc', { merchantRef: '20261123-000001' }))?.id, 'pay_1');
+      assert.equal(
+        (await findPaymentByLookup(store.db, 'acc', { merchantRef: '20261123-000001' }))?.id,
+        'pay_1',
+      );
       assert.equal((await findPaymentByLookup(store.db, 'acc', { paymentId: 'pay_1' }))?.id, 'pay_1');
       assert.equal(await findPaymentByLookup(store.db, 'other', { paymentId: 'pay_1' }), undefined);
       assert.equal(await findPaymentByLookup(store.db, 'acc', {}), undefined);
@@ -62,10 +65,15 @@ export function testStoreContract(name: string, open: () => Promise<Store>): voi
     });
 
     it('updates a payment only at the version it was read at', async () => {
-      const read = (await findPayment(store.db, 'pay_1')) as NonNullable<Awaited<ReturnType<typeof findPayment>>>;
+      const read = (await findPayment(store.db, 'pay_1')) as NonNullable<
+        Awaited<ReturnType<typeof findPayment>>
+      >;
       const next = { ...read, status: 'authorized' as const, gatewayRef: 'uuid-1' };
       assert.equal(await updatePaymentIfUnchanged(store.db, read, next, now), true);
-      assert.equal(await updatePaymentIfUnchanged(store.db, read, { ...next, status: 'refused' }, now), false);
+      assert.equal(
+        await updatePaymentIfUnchanged(store.db, read, { ...next, status: 'refused' }, now),
+        false,
+      );
       const after = await findPayment(store.db, 'pay_1');
       assert.equal(after?.status, 'authorized');
       assert.equal(after?.version, 2);

@@ -17,7 +17,12 @@ export function registerDemo(program: Command): void {
     .option('-n, --payments <n>', 'number of payments', positiveInt, 200)
     .option('--seed <s>', 'seed for scenarios and faults (same seed, same run)', positiveInt, 42)
     .option('--concurrency <n>', 'customers paying at the same time', positiveInt, 8)
-    .option('--time-scale <x>', "gateway time per real time (Lyra's 15-minute retry slot × x)", Number, 0.0005)
+    .option(
+      '--time-scale <x>',
+      "gateway time per real time (Lyra's 15-minute retry slot × x)",
+      Number,
+      0.0005,
+    )
     .option('--db <file>', 'keep the SQLite database at this path (default: a temporary file, deleted)')
     .option('--json', 'print one JSON object instead of the table')
     .addHelpText(
@@ -33,7 +38,8 @@ surfaced, not lost); exit code 1 when lost, duplicateEffects, forgedAccepted or 
 is not 0.`,
     )
     .action(async (options) => {
-      if (!(options.timeScale > 0 && options.timeScale <= 1)) throw new Error('--time-scale must be in (0, 1]');
+      if (!(options.timeScale > 0 && options.timeScale <= 1))
+        throw new Error('--time-scale must be in (0, 1]');
       const bar =
         !options.json && process.stderr.isTTY
           ? new cliProgress.SingleBar(
@@ -59,7 +65,8 @@ is not 0.`,
       } else {
         console.log(report(summary));
       }
-      const failed = summary.lost + summary.duplicateEffects + summary.forgedAccepted + summary.wrongAmountAccepted;
+      const failed =
+        summary.lost + summary.duplicateEffects + summary.forgedAccepted + summary.wrongAmountAccepted;
       process.exitCode = failed === 0 ? 0 : 1;
     });
 }

@@ -16,7 +16,9 @@ export function registerMigrate(program: Command): void {
       try {
         const { results } = await migrate(store);
         const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-        console.log(applied.length ? `applied: ${applied.join(', ')}` : `already up to date (${store.location})`);
+        console.log(
+          applied.length ? `applied: ${applied.join(', ')}` : `already up to date (${store.location})`,
+        );
       } finally {
         await store.close();
       }

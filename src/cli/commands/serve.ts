@@ -38,7 +38,8 @@ Examples:
         { url: server.url, config: source, database: store.location, accounts: [...config.accounts.keys()] },
         'quittance is listening',
       );
-      if (!config.publicUrl) logger.warn('publicUrl is not set: gateways will be told to call %s', engine.publicUrl);
+      if (!config.publicUrl)
+        logger.warn('publicUrl is not set: gateways will be told to call %s', engine.publicUrl);
       const stop = async () => {
         logger.info('stopping: no new requests, finishing those in flight');
         await server.close();

@@ -9,7 +9,11 @@ export interface PlannedPayment {
 }
 
 /** How often each fault is injected, per payment. Several may hit the same payment. */
-export const FAULT_RATES: ReadonlyArray<{ readonly fault: Fault; readonly rate: number; readonly paidOnly?: boolean }> = [
+export const FAULT_RATES: ReadonlyArray<{
+  readonly fault: Fault;
+  readonly rate: number;
+  readonly paidOnly?: boolean;
+}> = [
   { fault: { kind: 'drop' }, rate: 0.15 },
   { fault: { kind: 'delay', ms: 40 }, rate: 0.1 },
   { fault: { kind: 'duplicate' }, rate: 0.15 },
@@ -29,8 +33,7 @@ const SCENARIOS: ReadonlyArray<{ readonly scenario: Scenario; readonly weight: n
 /** The same seed always gives the same payments, scenarios and faults. */
 export function planPayments(count: number, random: () => number): PlannedPayment[] {
   return Array.from({ length: count }, (_, i) => {
-    let pick = random();
-    const scenario = SCENARIOS.find((s) => (pick -= s.weight) < 0)?.scenario ?? 'paid';
+    const scenario = pickWeighted(random());
     const faults = FAULT_RATES.filter((f) => random() < f.rate && (!f.paidOnly || scenario === 'paid')).map(
       (f) => f.fault,
     );
@@ -41,4 +44,13 @@ export function planPayments(count: number, random: () => number): PlannedPaymen
       faults,
     };
   });
+}
+
+function pickWeighted(unit: number): Scenario {
+  let rest = unit;
+  for (const { scenario, weight } of SCENARIOS) {
+    rest -= weight;
+    if (rest < 0) return scenario;
+  }
+  return 'paid';
 }

@@ -15,7 +15,7 @@ import { startLyraSimulator } from '../../simulator/lyra/index.js';
 import { mulberry32 } from '../../simulator/lyra/random.js';
 import type { SimTransaction } from '../../simulator/lyra/types.js';
 import { createStore } from '../../store/db.js';
-import { planPayments, type PlannedPayment } from './plan.js';
+import { type PlannedPayment, planPayments } from './plan.js';
 
 export interface DemoOptions {
   readonly payments: number;
@@ -73,7 +73,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const store = createStore(`sqlite:${databaseFile}`);
   let engine: Engine | undefined;
   let app: ReturnType<typeof createApp> | undefined;
-  const server = await listen((request, env) => (app as NonNullable<typeof app>).fetch(request, env), '127.0.0.1', 0);
+  const server = await listen(
+    (request, env) => (app as NonNullable<typeof app>).fetch(request, env),
+    '127.0.0.1',
+    0,
+  );
   try {
     const config = resolveConfig({
       database: `sqlite:${databaseFile}`,
@@ -83,7 +87,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
           id: 'demo-lyra',
           gateway: 'lyra',
           mode: 'test',
-          credentials: { siteId: SITE_ID, key: shopKey, algorithm: 'hmac-sha-256', paymentUrl: simulator.paymentUrl },
+          credentials: {
+            siteId: SITE_ID,
+            key: shopKey,
+            algorithm: 'hmac-sha-256',
+            paymentUrl: simulator.paymentUrl,
+          },
           shop: {
             successUrl: 'https://shop.example/order/success',
             failureUrl: 'https://shop.example/order/failure',
@@ -123,10 +132,17 @@ async function payOne(baseUrl: string, apiKey: string, planned: PlannedPayment):
   const response = await fetch(`${baseUrl}/api/payments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ account: 'demo-lyra', orderRef: planned.orderRef, amount: { value: planned.amount, currency: 'EUR' } }),
+    body: JSON.stringify({
+      account: 'demo-lyra',
+      orderRef: planned.orderRef,
+      amount: { value: planned.amount, currency: 'EUR' },
+    }),
   });
-  if (response.status !== 201) throw new Error(`creating ${planned.orderRef} failed: ${response.status} ${await response.text()}`);
-  const { checkout } = (await response.json()) as { checkout: Parameters<typeof payAsCustomer>[0]['checkout'] };
+  if (response.status !== 201)
+    throw new Error(`creating ${planned.orderRef} failed: ${response.status} ${await response.text()}`);
+  const { checkout } = (await response.json()) as {
+    checkout: Parameters<typeof payAsCustomer>[0]['checkout'];
+  };
   await payAsCustomer({ checkout, scenario: planned.scenario, faults: [...planned.faults] });
 }
 
@@ -140,7 +156,11 @@ const TRUTH: Readonly<Record<string, PaymentStatus>> = {
   ABANDONED: 'cancelled',
 };
 
-async function compare(engine: Engine, transactions: readonly SimTransaction[], plan: readonly PlannedPayment[]): Promise<DemoCounts> {
+async function compare(
+  engine: Engine,
+  transactions: readonly SimTransaction[],
+  plan: readonly PlannedPayment[],
+): Promise<DemoCounts> {
   const db = engine.store.db;
   const payments = await db.selectFrom('payments').select(['order_ref', 'status', 'needs_review']).execute();
   const byOrder = new Map(payments.map((p) => [p.order_ref, p]));
@@ -184,14 +204,20 @@ async function compare(engine: Engine, transactions: readonly SimTransaction[], 
     wrongAmountAccepted,
     conflictsFlagged: payments.filter((p) => Number(p.needs_review) === 1).length,
     notifications: notifications.length,
-    notificationsRejected: notifications.filter((e) => e.verdict === 'rejected' || e.verdict === 'unparseable').length,
+    notificationsRejected: notifications.filter(
+      (e) => e.verdict === 'rejected' || e.verdict === 'unparseable',
+    ).length,
     faultsInjected,
     behindGateway,
     byStatus,
   };
 }
 
-async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+) {
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
     while (next < items.length) await work(items[next++] as T);

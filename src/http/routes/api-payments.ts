@@ -9,7 +9,9 @@ const createBody = z
   .object({
     account: z.string().min(1),
     orderRef: z.string().min(1).max(64),
-    amount: z.object({ value: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3,12}$/) }).strict(),
+    amount: z
+      .object({ value: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3,12}$/) })
+      .strict(),
   })
   .strict();
 
@@ -24,9 +26,13 @@ export function paymentRoutes(api: Hono, engine: Engine): void {
     const parsed = createBody.safeParse(json);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
-      throw new QuittanceError('VALIDATION_FAILED', issues.map((i) => `${i.field || '(body)'}: ${i.message}`).join('; '), {
-        issues,
-      });
+      throw new QuittanceError(
+        'VALIDATION_FAILED',
+        issues.map((i) => `${i.field || '(body)'}: ${i.message}`).join('; '),
+        {
+          issues,
+        },
+      );
     }
     const { payment, checkout } = await createPayment(engine, parsed.data);
     return c.json({ id: payment.id, status: payment.status, checkout }, 201);

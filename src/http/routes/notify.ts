@@ -16,9 +16,15 @@ export function notifyRoutes(app: Hono, engine: Engine, options: AppOptions): vo
     const raw = rawRequestOf(c, engine, options, body);
     let precheck: Precheck | undefined;
     if (raw.method !== 'POST') {
-      precheck = { code: 'METHOD_NOT_ALLOWED', reason: `${raw.method} is not how notifications arrive: use POST` };
+      precheck = {
+        code: 'METHOD_NOT_ALLOWED',
+        reason: `${raw.method} is not how notifications arrive: use POST`,
+      };
     } else if (truncated) {
-      precheck = { code: 'BODY_TOO_LARGE', reason: `the body is larger than the ${limit}-byte limit; its beginning is kept` };
+      precheck = {
+        code: 'BODY_TOO_LARGE',
+        reason: `the body is larger than the ${limit}-byte limit; its beginning is kept`,
+      };
     }
     const result = await ingestNotification(engine, {
       accountId: c.req.param('accountId'),
@@ -26,7 +32,10 @@ export function notifyRoutes(app: Hono, engine: Engine, options: AppOptions): vo
       truncated,
       ...(precheck ? { precheck } : {}),
     });
-    const headers: Record<string, string> = { 'content-type': result.reply.contentType, 'cache-control': 'no-store' };
+    const headers: Record<string, string> = {
+      'content-type': result.reply.contentType,
+      'cache-control': 'no-store',
+    };
     if (result.inboxId) headers['x-quittance-inbox-id'] = result.inboxId;
     if (precheck?.code === 'METHOD_NOT_ALLOWED') headers.allow = 'POST';
     return c.body(result.reply.body, result.reply.status as 200, headers);

@@ -21,7 +21,11 @@ export function openSqlite(file: string): Store {
   return {
     db,
     dialect: 'sqlite',
-    capabilities: { concurrentWriters: false, skipLocked: false, types: { bigint: 'integer', bytes: 'blob' } },
+    capabilities: {
+      concurrentWriters: false,
+      skipLocked: false,
+      types: { bigint: 'integer', bytes: 'blob' },
+    },
     location: file,
     close: () => db.destroy(),
   };

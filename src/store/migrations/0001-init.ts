@@ -36,8 +36,16 @@ export async function up(db: Kysely<unknown>, { types }: Capabilities): Promise<
     .columns(['account_id', 'merchant_ref'])
     .unique()
     .execute();
-  await db.schema.createIndex('payments_account_order_ref').on('payments').columns(['account_id', 'order_ref']).execute();
-  await db.schema.createIndex('payments_gateway_ref').on('payments').columns(['account_id', 'gateway_ref']).execute();
+  await db.schema
+    .createIndex('payments_account_order_ref')
+    .on('payments')
+    .columns(['account_id', 'order_ref'])
+    .execute();
+  await db.schema
+    .createIndex('payments_gateway_ref')
+    .on('payments')
+    .columns(['account_id', 'gateway_ref'])
+    .execute();
   await db.schema.createIndex('payments_status').on('payments').columns(['status', 'updated_at']).execute();
 
   await db.schema
@@ -60,7 +68,11 @@ export async function up(db: Kysely<unknown>, { types }: Capabilities): Promise<
     .addColumn('answer_body', 'text')
     .addColumn('processed_at', big)
     .execute();
-  await db.schema.createIndex('inbox_account_received').on('inbox').columns(['account_id', 'received_at']).execute();
+  await db.schema
+    .createIndex('inbox_account_received')
+    .on('inbox')
+    .columns(['account_id', 'received_at'])
+    .execute();
   await db.schema.createIndex('inbox_verdict').on('inbox').columns(['verdict', 'received_at']).execute();
 
   await db.schema
@@ -79,7 +91,11 @@ export async function up(db: Kysely<unknown>, { types }: Capabilities): Promise<
     .addColumn('facts_json', 'text')
     .addColumn('created_at', big, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('signals_payment').on('signals').columns(['payment_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('signals_payment')
+    .on('signals')
+    .columns(['payment_id', 'created_at'])
+    .execute();
   await db.schema.createIndex('signals_inbox').on('signals').column('inbox_id').execute();
   // One applied transition per payment and target status: a second writer racing to apply the same
   // change fails on this index and its transaction rolls back (belt and braces with the version check).

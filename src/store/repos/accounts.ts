@@ -10,6 +10,10 @@ export async function upsertAccount(
   await db
     .insertInto('accounts')
     .values({ ...account, created_at: now.getTime(), updated_at: now.getTime() })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ gateway: account.gateway, mode: account.mode, updated_at: now.getTime() }))
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({ gateway: account.gateway, mode: account.mode, updated_at: now.getTime() }),
+    )
     .execute();
 }

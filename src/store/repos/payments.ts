@@ -72,7 +72,11 @@ export async function findPayment(db: Kysely<Database>, id: string): Promise<Pay
 export async function findPaymentByLookup(
   db: Kysely<Database>,
   accountId: string,
-  lookup: { paymentId?: string | undefined; merchantRef?: string | undefined; gatewayRef?: string | undefined },
+  lookup: {
+    paymentId?: string | undefined;
+    merchantRef?: string | undefined;
+    gatewayRef?: string | undefined;
+  },
 ): Promise<PaymentRecord | undefined> {
   const base = db.selectFrom('payments').selectAll().where('account_id', '=', accountId);
   if (lookup.paymentId) {
@@ -120,7 +124,10 @@ export interface PaymentListFilter {
   readonly limit?: number;
 }
 
-export async function listPayments(db: Kysely<Database>, filter: PaymentListFilter = {}): Promise<PaymentRecord[]> {
+export async function listPayments(
+  db: Kysely<Database>,
+  filter: PaymentListFilter = {},
+): Promise<PaymentRecord[]> {
   let q = db.selectFrom('payments').selectAll().orderBy('id', 'desc');
   if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
   const rows = await q.limit(filter.limit ?? 100).execute();

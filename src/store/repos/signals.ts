@@ -74,6 +74,11 @@ export async function signalsOfPayment(db: Kysely<Database>, paymentId: string):
 }
 
 export async function signalsOfInbox(db: Kysely<Database>, inboxId: string): Promise<SignalRecord[]> {
-  const rows = await db.selectFrom('signals').selectAll().where('inbox_id', '=', inboxId).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('signals')
+    .selectAll()
+    .where('inbox_id', '=', inboxId)
+    .orderBy('id')
+    .execute();
   return rows.map(toRecord);
 }

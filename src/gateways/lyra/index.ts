@@ -1,0 +1,78 @@
+import { currencyToNumeric, ERROR_CODES } from '../../core/index.js';
+import type { GatewayAdapter, GatewayReply, ReplyOutcome } from '../gateway.js';
+import { createLyraPayment, lyraMerchantRef } from './checkout.js';
+import { LYRA_SECRET_FIELDS, type LyraCredentials, lyraCredentialsSchema } from './credentials.js';
+import { lyraOfflineAccount, readLyraReturn, verifyLyraNotification } from './verify.js';
+
+export type { LyraCredentials } from './credentials.js';
+
+/**
+ * Lyra's transaction history keeps the first 200 bytes read from our socket (the Spanish guide says 512
+ * characters): a one-line plain-text answer under that stays readable there.
+ */
+const MAX_REPLY_BYTES = 199;
+
+export const lyra: GatewayAdapter<LyraCredentials> = {
+  id: 'lyra',
+  displayName: 'Lyra Collect (PayZen, Systempay, Sogecommerce)',
+  credentialsSchema: lyraCredentialsSchema,
+  secretFields: LYRA_SECRET_FIELDS,
+  sourceIps: ['194.50.38.0/24'],
+  notifyTimeoutMs: 35_000,
+  supportsCurrency: (currency) => currencyToNumeric(currency) !== undefined,
+  merchantRef: lyraMerchantRef,
+  createPayment: createLyraPayment,
+  verifyNotification: verifyLyraNotification,
+  readReturn: readLyraReturn,
+  reply: lyraReply,
+  offlineAccount: lyraOfflineAccount,
+};
+
+/**
+ * Lyra counts 2xx and 3xx answers as delivered, so a refusal must be a 4xx/5xx, and a redirect would make it drop
+ * the POST data. Anything else fails the call and, when the rule allows it, Lyra retries.
+ */
+export function lyraReply(outcome: ReplyOutcome): GatewayReply {
+  switch (outcome.kind) {
+    case 'accepted':
+      return text(200, `OK ${outcome.detail}`);
+    case 'rejected': {
+      const status =
+        outcome.status >= 400 && outcome.status <= 599 ? outcome.status : ERROR_CODES[outcome.code].status;
+      return text(status, `KO ${outcome.code} ${outcome.detail}`);
+    }
+    case 'unavailable':
+      return text(503, `RETRY ${outcome.detail}`);
+  }
+}
+
+function text(status: number, line: string): GatewayReply {
+  return {
+    status,
+    contentType: 'text/plain; charset=utf-8',
+    body: truncateUtf8(sanitize(line), MAX_REPLY_BYTES),
+  };
+}
+
+/** One line, no markup, valid UTF-8: control characters become spaces and angle brackets go. */
+function sanitize(line: string): string {
+  return line
+    .replace(/\p{Cs}/gu, '\uFFFD')
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/[<>]/g, '')
+    .trim();
+}
+
+/** Cuts at a code point boundary so the body stays valid UTF-8, marking the cut with an ellipsis. */
+function truncateUtf8(line: string, maxBytes: number): string {
+  if (Buffer.byteLength(line) <= maxBytes) return line;
+  const ellipsis = '…';
+  let budget = maxBytes - Buffer.byteLength(ellipsis);
+  let out = '';
+  for (const char of line) {
+    budget -= Buffer.byteLength(char);
+    if (budget < 0) break;
+    out += char;
+  }
+  return out + ellipsis;
+}

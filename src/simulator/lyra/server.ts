@@ -1,0 +1,164 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeForm, FormDecodeError, formToRecord } from '../../gateways/_shared/form-codec.js';
+import { type CheckoutRejection, checkCheckout } from './checkout.js';
+import { createClock } from './clock.js';
+import { type Fault, FaultError, parseFaults } from './faults.js';
+import { autoSubmitPage, errorPage, paymentPage } from './html.js';
+import { BodyTooLargeError, isJsonBody, readBody, sendHtml, sendJson, wantsJson } from './http.js';
+import { createNotifier } from './notifier.js';
+import { type PaymentContext, pay } from './payment.js';
+import { createRandom } from './random.js';
+import { snapshot, type TxState } from './transactions.js';
+import {
+  type LyraSimulator,
+  type LyraSimulatorOptions,
+  SCENARIOS,
+  type Scenario,
+  type SimShop,
+} from './types.js';
+
+const PAYMENT_PATH = '/vads-payment/';
+const PAY_PATH = '/vads-payment/pay';
+
+/** Starts a fake Lyra platform (form API) on its own HTTP port. */
+export async function startLyraSimulator(options: LyraSimulatorOptions): Promise<LyraSimulator> {
+  const shops = shopMap(options.shops);
+  const maxRetries = options.maxRetries ?? 4;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0)
+    throw new RangeError('maxRetries must be an integer >= 0');
+  const clock = createClock(options.timeScale ?? 1);
+  const random = createRandom(options.seed);
+  const notifier = createNotifier({ clock, retries: options.retries ?? true, maxRetries });
+  const ctx: PaymentContext = { clock, random, notifier };
+  const byTxn = new Map<string, TxState>();
+  const usedKeys = new Set<string>();
+
+  async function checkout(req: IncomingMessage, res: ServerResponse) {
+    const result = checkCheckout(decodeForm(await readBody(req)), shops, usedKeys);
+    if (!result.ok) return reject(req, res, 400, result.rejection);
+    const { form } = result;
+    usedKeys.add(form.uniqueKey);
+    const tx: TxState = {
+      txn: random.token(),
+      form,
+      uuid: random.uuid(),
+      scenario: null,
+      faults: [],
+      settledAmount: form.amount,
+      captureAt: null,
+      ipns: [],
+    };
+    byTxn.set(tx.txn, tx);
+    if (wantsJson(req)) return sendJson(res, 200, { txn: tx.txn });
+    sendHtml(res, 200, paymentPage(tx.txn, form.amount, form.currency, form.orderId));
+  }
+
+  async function shopperActs(req: IncomingMessage, res: ServerResponse) {
+    const json = isJsonBody(req);
+    const body = await readBody(req);
+    let action: { txn: unknown; scenario: unknown; faults: Fault[] };
+    try {
+      action = json ? jsonAction(body) : formAction(body);
+    } catch (err) {
+      if (err instanceof FaultError || err instanceof SyntaxError) {
+        return reject(req, res, 400, { code: 'bad-field', message: err.message });
+      }
+      throw err;
+    }
+    const tx = typeof action.txn === 'string' ? byTxn.get(action.txn) : undefined;
+    if (!tx)
+      return reject(req, res, 404, { code: 'bad-field', field: 'txn', message: 'unknown payment session' });
+    if (!SCENARIOS.includes(action.scenario as Scenario)) {
+      return reject(req, res, 400, {
+        code: 'bad-field',
+        field: 'scenario',
+        message: `scenario must be one of ${SCENARIOS.join(', ')}`,
+      });
+    }
+    if (tx.scenario !== null) {
+      return reject(req, res, 409, {
+        code: 'bad-field',
+        field: 'txn',
+        message: 'this payment session is already over',
+      });
+    }
+    const ret = pay(ctx, tx, action.scenario as Scenario, action.faults);
+    if (json || wantsJson(req)) return sendJson(res, 200, ret);
+    sendHtml(res, 200, autoSubmitPage(ret.returnUrl, ret.fields));
+  }
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route =
+      path === PAYMENT_PATH || path === '/vads-payment'
+        ? checkout
+        : path === PAY_PATH
+          ? shopperActs
+          : undefined;
+    if (!route) return sendHtml(res, 404, errorPage('Not found', `no page at ${path}`));
+    if (req.method !== 'POST') return sendHtml(res, 405, errorPage('Method not allowed', 'use POST'));
+    route(req, res).catch((err: unknown) => {
+      if (err instanceof FormDecodeError || err instanceof BodyTooLargeError) {
+        return reject(req, res, 400, { code: 'bad-field', message: err.message });
+      }
+      if (!res.headersSent) sendHtml(res, 500, errorPage('Technical error', String(err)));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+
+  return {
+    url,
+    paymentUrl: url + PAYMENT_PATH,
+    transactions: () => [...byTxn.values()].map((tx) => snapshot(tx, clock.now())),
+    idle: () => notifier.idle(),
+    async close() {
+      notifier.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await Promise.all([closed, notifier.idle()]);
+    },
+  };
+}
+
+function shopMap(shops: readonly SimShop[]): Map<string, SimShop> {
+  const map = new Map<string, SimShop>();
+  for (const shop of shops) {
+    if (map.has(shop.siteId)) throw new Error(`shop ${shop.siteId} is configured twice`);
+    map.set(shop.siteId, shop);
+  }
+  if (map.size === 0) throw new Error('the simulator needs at least one shop');
+  return map;
+}
+
+function jsonAction(body: Buffer) {
+  const parsed: unknown = JSON.parse(body.toString('utf8'));
+  const obj = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  return { txn: obj.txn, scenario: obj.scenario, faults: parseFaults(obj.faults) };
+}
+
+/** The hosted page's form: checkboxes named `fault`, and an optional delay_ms. */
+function formAction(body: Buffer) {
+  const pairs = decodeForm(body);
+  const record = formToRecord(pairs);
+  const faults: unknown[] = pairs.filter((p) => p.name === 'fault').map((p) => ({ kind: p.value }));
+  if (record.delay_ms) faults.push({ kind: 'delay', ms: Number(record.delay_ms) });
+  return { txn: record.txn, scenario: record.scenario, faults: parseFaults(faults) };
+}
+
+function reject(req: IncomingMessage, res: ServerResponse, status: number, rejection: CheckoutRejection) {
+  if (wantsJson(req) || isJsonBody(req)) return sendJson(res, status, { error: rejection });
+  sendHtml(res, status, errorPage(rejectionTitle(rejection), rejection.message));
+}
+
+/** Lyra answers form problems with "error 30" (format error) naming the field. */
+function rejectionTitle({ code }: CheckoutRejection): string {
+  if (code === 'bad-signature') return 'Payment request rejected: signature error';
+  if (code === 'unknown-shop') return 'Payment request rejected: unknown shop';
+  return 'Payment request rejected: error 30 (format error)';
+}

@@ -1,0 +1,84 @@
+import type { LyraAlgorithm } from '../../gateways/lyra/signature.js';
+import type { Fault } from './faults.js';
+
+export interface SimShop {
+  readonly siteId: string;
+  readonly key: string;
+  readonly algorithm: LyraAlgorithm;
+  /** The Back Office IPN rule URL, used when the form carries no vads_url_check. */
+  readonly notifyUrl?: string;
+  /** The shop's default return URL, used when the form carries no vads_url_return. */
+  readonly returnUrl?: string;
+}
+
+export interface LyraSimulatorOptions {
+  readonly shops: readonly SimShop[];
+  /** 1 = real time; 0.001 makes a 15-minute slot last 900 ms. Default 1. */
+  readonly timeScale?: number;
+  /** Automatic retry enabled on the IPN rule. Default true. */
+  readonly retries?: boolean;
+  /** Default 4, Lyra's limit. */
+  readonly maxRetries?: number;
+  readonly seed?: number;
+  /** Default 127.0.0.1 and 0 (any free port). */
+  readonly host?: string;
+  readonly port?: number;
+}
+
+export interface LyraSimulator {
+  /** Base URL, e.g. http://127.0.0.1:PORT */
+  readonly url: string;
+  /** url + '/vads-payment/': where the checkout form posts. */
+  readonly paymentUrl: string;
+  transactions(): SimTransaction[];
+  /** Resolves when no delivery is scheduled or in flight. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type Scenario = 'paid' | 'refused' | 'cancelled' | 'authorised-only';
+export const SCENARIOS: readonly Scenario[] = ['paid', 'refused', 'cancelled', 'authorised-only'];
+
+export type SimTransStatus = 'AUTHORISED' | 'CAPTURED' | 'REFUSED' | 'ABANDONED' | 'AUTHORISED_TO_VALIDATE';
+
+/** One HTTP delivery attempt. `at` is ms since the simulator started. */
+export interface Attempt {
+  readonly at: number;
+  readonly status?: number;
+  readonly error?: string;
+  readonly latencyMs: number;
+  /** The first 512 characters of the merchant's answer, as Lyra shows them in its history. */
+  readonly bodyStart: string;
+  /** The extra copy sent by the `duplicate` fault. */
+  readonly duplicate?: true;
+}
+
+export interface SimIpn {
+  readonly n: number;
+  /** The vads_trans_status it carries. */
+  readonly status: SimTransStatus;
+  readonly forged: boolean;
+  readonly delivered: boolean;
+  readonly gaveUp: boolean;
+  readonly attempts: readonly Attempt[];
+}
+
+export interface SimTransaction {
+  readonly txn: string;
+  readonly siteId: string;
+  readonly transId: string;
+  readonly transDate: string;
+  readonly orderId: string;
+  readonly notifyUrl: string;
+  readonly returnUrl: string;
+  readonly orderAmount: number;
+  /** Numeric, as in the form (978). */
+  readonly currency: string;
+  readonly settledAmount: number;
+  readonly scenario: Scenario | null;
+  /** The truth at the end; null until the shopper acts. */
+  readonly finalStatus: SimTransStatus | null;
+  readonly uuid: string;
+  readonly faults: readonly Fault[];
+  readonly ipns: readonly SimIpn[];
+}

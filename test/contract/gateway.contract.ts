@@ -1,0 +1,268 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { Money, PaymentStatus } from '../../src/core/index.js';
+import { money } from '../../src/core/index.js';
+import type {
+  CheckoutRequest,
+  GatewayAccount,
+  GatewayAdapter,
+  GatewayReply,
+  RawRequest,
+  ReplyOutcome,
+  Verdict,
+} from '../../src/gateways/gateway.js';
+
+/**
+ * What every gateway adapter must do, whatever its protocol. An adapter's test calls `testGatewayContract` with an
+ * account and a way to forge the gateway's messages; protocol details (field names, algorithms) stay in the options.
+ */
+export interface GatewayContractOptions<Credentials> {
+  readonly adapter: GatewayAdapter<Credentials>;
+  /** An account in the shape `adapter.credentialsSchema` outputs (defaults applied). */
+  readonly account: GatewayAccount<Credentials>;
+  /** Gateway status words to notify, each with the status it must yield. At least one. */
+  readonly statuses: Readonly<Record<string, PaymentStatus>>;
+  /** The notification the gateway sends `account` about the payment made with `request`, in its status word. */
+  signedNotification(request: CheckoutRequest, status: string): RawRequest;
+  /** The secret an operator gives `quittance verify` to check `account`'s notifications offline. */
+  readonly secret: string;
+  /**
+   * The same notification signed with a key that is not the account's. Only protocols whose notifications are
+   * not signed at all (fetch-back ones) may leave it out; the test is then skipped.
+   */
+  readonly signedWithOtherKey?: ((request: CheckoutRequest, status: string) => RawRequest) | undefined;
+  /**
+   * For protocols whose signature does not cover every byte (Lyra signs the values in name order, not the names;
+   * a percent-escape has two spellings): whether two requests carry the same signed content. A tamper that keeps
+   * it may verify; any other must not. Without it every single-byte tamper must fail.
+   */
+  readonly sameSignedContent?: ((a: RawRequest, b: RawRequest) => boolean) | undefined;
+  /** The amount of the test payments; 12.50 EUR unless the gateway does not take euros. */
+  readonly amount?: Money | undefined;
+  /** Largest reply body the gateway shows or keeps whole, in bytes; the body must stay under it. Default 200. */
+  readonly maxReplyBytes?: number | undefined;
+  /** fast-check runs per property. */
+  readonly numRuns?: number | undefined;
+}
+
+const NOW = new Date('2026-05-04T10:20:30.400Z');
+
+export function testGatewayContract<Credentials>(options: GatewayContractOptions<Credentials>): void {
+  const { adapter, account } = options;
+  const numRuns = options.numRuns ?? 200;
+  const maxReplyBytes = options.maxReplyBytes ?? 200;
+  const statuses = Object.entries(options.statuses);
+
+  function request(dailySequence = 7): CheckoutRequest {
+    const paymentId = `pay_contract${String(dailySequence).padStart(6, '0')}`;
+    return {
+      paymentId,
+      orderRef: `ORDER-${dailySequence}`,
+      merchantRef: adapter.merchantRef({ paymentId, now: NOW, dailySequence }),
+      amount: options.amount ?? money(1250, 'EUR'),
+      now: NOW,
+      urls: {
+        notify: `https://quittance.example/notify/${account.id}`,
+        return: `https://quittance.example/return/${paymentId}`,
+      },
+    };
+  }
+
+  function firstNotification(): RawRequest {
+    const [status] = statuses[0] ?? [];
+    assert.ok(status, 'the options name at least one gateway status');
+    return options.signedNotification(request(), status);
+  }
+
+  function assertNotVerified(verdict: Verdict, what: string): void {
+    assert.notEqual(verdict.kind, 'verified', `${what} must not verify`);
+    if (verdict.kind !== 'verified') {
+      assert.ok(verdict.reason.length > 0, `${what} is refused with a reason`);
+    }
+  }
+
+  describe(`gateway contract: ${adapter.id}`, () => {
+    it('describes itself', () => {
+      assert.match(adapter.id, /^[a-z][a-z0-9-]*$/);
+      assert.ok(adapter.displayName.length > 0);
+      assert.ok(Number.isFinite(adapter.notifyTimeoutMs) && adapter.notifyTimeoutMs > 0);
+      for (const range of adapter.sourceIps) assert.match(range, /^[0-9a-f.:]+\/\d{1,3}$/i);
+      const parsed = adapter.credentialsSchema.safeParse(account.credentials);
+      assert.ok(
+        parsed.success,
+        `the account's credentials pass the adapter's schema: ${parsed.error?.message}`,
+      );
+      for (const field of adapter.secretFields) {
+        assert.ok(
+          Object.hasOwn(parsed.data as object, field),
+          `secret field ${field} is a credentials field`,
+        );
+      }
+    });
+
+    it('gives distinct merchant references to the payments of one day', () => {
+      const refs = new Set<string>();
+      for (let sequence = 1; sequence <= 2000; sequence++) {
+        refs.add(adapter.merchantRef({ paymentId: `pay_${sequence}`, now: NOW, dailySequence: sequence }));
+      }
+      assert.equal(refs.size, 2000);
+    });
+
+    it('creates a usable checkout', () => {
+      const req = request();
+      assert.ok(adapter.supportsCurrency(req.amount.currency), `supports ${req.amount.currency}`);
+      const checkout = adapter.createPayment(account, req);
+      assert.ok(checkout.method === 'GET' || checkout.method === 'POST');
+      const url = new URL(checkout.url);
+      assert.ok(
+        url.protocol === 'https:' || url.protocol === 'http:',
+        `absolute http(s) URL: ${checkout.url}`,
+      );
+      const entries = Object.entries(checkout.fields);
+      assert.ok(checkout.method === 'GET' || entries.length > 0, 'a form has fields');
+      for (const [name, value] of entries) {
+        assert.ok(name.length > 0);
+        assert.equal(typeof value, 'string');
+      }
+    });
+
+    for (const [word, expected] of statuses) {
+      it(`verifies a signed ${word} notification: status ${expected}, and the lookup finds the payment`, () => {
+        const req = request();
+        const verdict = adapter.verifyNotification(account, options.signedNotification(req, word));
+        assert.equal(verdict.kind, 'verified', verdict.kind === 'verified' ? '' : verdict.reason);
+        assert.ok(verdict.kind === 'verified' && verdict.signals.length > 0, 'at least one signal');
+        for (const signal of verdict.signals) {
+          assert.equal(signal.source, 'notification');
+          assert.equal(signal.status, expected);
+          assert.ok(
+            signal.lookup.paymentId === req.paymentId || signal.lookup.merchantRef === req.merchantRef,
+            `the lookup finds the payment: ${JSON.stringify(signal.lookup)}`,
+          );
+          if (signal.amount) assert.deepEqual(signal.amount, req.amount);
+        }
+      });
+    }
+
+    it('never verifies a notification with one byte changed', () => {
+      const original = firstNotification();
+      const tamper = (position: number, byte: number): void => {
+        const tampered = withOneByte(original, position, byte);
+        if (options.sameSignedContent?.(original, tampered)) return;
+        assertNotVerified(
+          adapter.verifyNotification(account, tampered),
+          `byte ${position} set to 0x${byte.toString(16)}`,
+        );
+      };
+      const size = signedPart(original).length;
+      assert.ok(size > 0, 'the notification carries content');
+      for (let position = 0; position < size; position++) {
+        tamper(position, (signedPart(original)[position] as number) ^ 0x01);
+      }
+      fc.assert(
+        fc.property(fc.nat({ max: size - 1 }), fc.integer({ min: 0, max: 255 }), (position, byte) => {
+          fc.pre(byte !== signedPart(original)[position]);
+          tamper(position, byte);
+        }),
+        { numRuns },
+      );
+    });
+
+    it('rejects a notification signed with another key', { skip: !options.signedWithOtherKey }, () => {
+      for (const [word] of statuses) {
+        const verdict = adapter.verifyNotification(
+          account,
+          options.signedWithOtherKey?.(request(), word) as RawRequest,
+        );
+        assert.equal(verdict.kind, 'rejected', `${word} signed with another key`);
+      }
+    });
+
+    it('never verifies an empty or a garbage body', () => {
+      const original = firstNotification();
+      const withBody = (body: Uint8Array): RawRequest => ({ ...original, query: '', body });
+      assertNotVerified(adapter.verifyNotification(account, withBody(new Uint8Array())), 'an empty body');
+      for (const text of ['{}', '{"status":"PAID"}', 'signature=', '&&&==&', '%', '%zz=1', '\u0000\uffff']) {
+        assertNotVerified(
+          adapter.verifyNotification(account, withBody(Buffer.from(text))),
+          `the body ${JSON.stringify(text)}`,
+        );
+      }
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 2048 }), (body) => {
+          assertNotVerified(adapter.verifyNotification(account, withBody(body)), 'a random body');
+        }),
+        { numRuns },
+      );
+    });
+
+    it('builds an offline account from the message and the secret alone', () => {
+      const notification = firstNotification();
+      const online = adapter.verifyNotification(account, notification);
+      const offline = adapter.offlineAccount({ request: notification, secret: options.secret });
+      assert.deepEqual(adapter.verifyNotification(offline, notification), online);
+      const wrong = adapter.offlineAccount({ request: notification, secret: `${options.secret}x` });
+      assertNotVerified(
+        adapter.verifyNotification(wrong, notification),
+        'a notification checked with a wrong secret',
+      );
+    });
+
+    it('finds nothing to trust in a bare return', () => {
+      const bare: RawRequest = {
+        method: 'GET',
+        path: '/return/pay_contract000007',
+        query: '',
+        headers: {},
+        body: new Uint8Array(),
+        sourceIp: '203.0.113.9',
+        receivedAt: NOW,
+      };
+      assert.equal(adapter.readReturn(account, bare), null);
+    });
+
+    it('replies with a short plain answer, never a redirect', () => {
+      const check = (outcome: ReplyOutcome): GatewayReply => {
+        const reply = adapter.reply(outcome);
+        const label = `${outcome.kind} "${outcome.detail.slice(0, 30)}"`;
+        assert.ok(reply.status >= 200 && reply.status <= 599, `${label}: a real status`);
+        assert.ok(reply.status < 300 || reply.status >= 400, `${label}: never a 3xx`);
+        assert.ok(Buffer.byteLength(reply.body) < maxReplyBytes, `${label}: under ${maxReplyBytes} bytes`);
+        assert.ok(!reply.body.includes('<'), `${label}: no markup`);
+        assert.doesNotMatch(reply.contentType, /html/i);
+        if (outcome.kind === 'accepted') assert.ok(reply.status < 300, `${label}: accepted is a 2xx`);
+        else assert.ok(reply.status >= 400, `${label}: the gateway must see a failure`);
+        return reply;
+      };
+      const outcomes = (detail: string): ReplyOutcome[] => [
+        { kind: 'accepted', detail },
+        { kind: 'rejected', code: 'SIGNATURE_MISMATCH', status: 401, detail },
+        { kind: 'rejected', code: 'MALFORMED_BODY', status: 400, detail },
+        { kind: 'unavailable', detail },
+      ];
+      for (const detail of ['', 'stored', '<html><body>x</body></html>', 'é'.repeat(500), '😀'.repeat(300)]) {
+        outcomes(detail).forEach(check);
+      }
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 1000 }), (detail) => {
+          outcomes(detail).forEach(check);
+        }),
+        { numRuns },
+      );
+    });
+  });
+}
+
+/** Tampering targets the body, or the query string for protocols that notify by GET. */
+function signedPart(raw: RawRequest): Uint8Array {
+  return raw.body.byteLength > 0 ? raw.body : Buffer.from(raw.query, 'latin1');
+}
+
+function withOneByte(raw: RawRequest, position: number, byte: number): RawRequest {
+  const bytes = Uint8Array.from(signedPart(raw));
+  bytes[position] = byte;
+  return raw.body.byteLength > 0
+    ? { ...raw, body: bytes }
+    : { ...raw, query: Buffer.from(bytes).toString('latin1') };
+}
