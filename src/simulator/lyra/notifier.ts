@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isLyraSuccess, postOnce } from './attempt.js';
 import type { SimClock } from './clock.js';
 import type { Attempt, SimTransStatus } from './types.js';
@@ -63,6 +64,8 @@ export interface Notifier {
  */
 export function createNotifier({ clock, retries, maxRetries }: NotifierOptions): Notifier {
   const stop = new AbortController();
+  // One stop signal is shared by every pending delivery and sleep, hundreds at once in the demo.
+  setMaxListeners(0, stop.signal);
   const running = new Set<Promise<void>>();
 
   async function run(job: IpnJob, firstDone: () => void): Promise<void> {
