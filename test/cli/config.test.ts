@@ -27,7 +27,7 @@ describe('config', () => {
     );
     assert.deepEqual(config.apiKeys, ['a']);
     const resolved = config.accounts.get('shop-lyra');
-    assert.equal((resolved?.credentials as { key: string }).key, 'k');
+    assert.equal((resolved?.credentials as { key: string } | undefined)?.key, 'k');
     assert.equal(config.database, 'sqlite:./quittance.db');
   });
 
