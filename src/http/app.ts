@@ -5,6 +5,7 @@ import { isQuittanceError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { bearerAuth } from './auth.js';
 import { socketAddress } from './client-address.js';
+import { inboxRoutes } from './routes/api-inbox.js';
 import { paymentRoutes } from './routes/api-payments.js';
 import { notifyRoutes } from './routes/notify.js';
 import { returnRoutes } from './routes/return.js';
@@ -54,6 +55,7 @@ export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Ho
   const api = new Hono();
   api.use('*', bearerAuth(engine.config.apiKeys));
   paymentRoutes(api, engine);
+  inboxRoutes(api, engine);
   app.route('/api', api);
   return app;
 }
