@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   IP_NOT_ALLOWED: { status: 403, summary: "The source address is outside the gateway's published ranges." },
   UNAUTHORIZED: { status: 401, summary: 'A valid API key is required.' },
   FORBIDDEN: { status: 403, summary: 'The API key may not do this.' },
+  PAYMENT_MISMATCH: {
+    status: 403,
+    summary: 'The signed data is about another payment than the one the URL names.',
+  },
   UNKNOWN_ACCOUNT: { status: 404, summary: 'No account has this id.' },
   UNKNOWN_PAYMENT: { status: 404, summary: 'No payment matches.' },
   NOT_FOUND: { status: 404, summary: 'Nothing is here.' },

@@ -1,5 +1,6 @@
 import type { ResolvedAccount } from '../config/load.js';
 import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import { textReply } from '../gateways/_shared/text-reply.js';
 import type { GatewayReply, RawRequest, ReplyOutcome } from '../gateways/gateway.js';
 import {
   type InboxKind,
@@ -108,13 +109,21 @@ export async function ingest(
               }),
             );
           }
-          const matched = applied.filter((a) => a.payment !== null);
-          verdict = applied.length > 0 && matched.length === 0 ? 'unmatched' : 'verified';
-          if (verdict === 'unmatched') {
-            reasonCode = 'UNKNOWN_PAYMENT';
-            reason = applied.map((a) => a.reason).join('; ');
+          const misdirected = applied.filter((a) => a.settlement === 'rejected');
+          const unmatched = applied.filter((a) => a.settlement === 'unmatched');
+          if (misdirected.length > 0) {
+            verdict = 'rejected';
+            reasonCode = 'PAYMENT_MISMATCH';
+            reason = misdirected.map((a) => a.reason).join('; ');
+            outcome = rejected('PAYMENT_MISMATCH', reason);
+          } else {
+            verdict = unmatched.length > 0 && unmatched.length === applied.length ? 'unmatched' : 'verified';
+            if (verdict === 'unmatched') {
+              reasonCode = 'UNKNOWN_PAYMENT';
+              reason = unmatched.map((a) => a.reason).join('; ');
+            }
+            outcome = { kind: 'accepted', detail: describeApplied(applied) };
           }
-          outcome = { kind: 'accepted', detail: describeApplied(applied) };
         }
       }
       const reply = replyFor(account, outcome);
@@ -189,11 +198,7 @@ function replyFor(account: ResolvedAccount | undefined, outcome: ReplyOutcome) {
   const status = outcome.kind === 'rejected' ? outcome.status : FALLBACK_REPLIES[outcome.kind];
   const word =
     outcome.kind === 'rejected' ? `KO ${outcome.code}` : outcome.kind === 'accepted' ? 'OK' : 'RETRY';
-  return {
-    status,
-    contentType: 'text/plain; charset=utf-8',
-    body: `${word} ${outcome.detail}`.slice(0, 200),
-  };
+  return textReply(status, `${word} ${outcome.detail}`, 199);
 }
 
 async function keepAsError(engine: Engine, entry: Parameters<typeof insertInboxEntry>[1], error: unknown) {

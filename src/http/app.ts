@@ -18,7 +18,8 @@ export interface AppOptions {
 /** The Hono app, without a listener: `app.request()` drives it in tests, `serve()` in production. */
 export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Hono {
   const resolved: AppOptions = { peerAddress: options.peerAddress ?? socketAddress };
-  const app = new Hono();
+  // strict: false so `/notify/acc/` (a trailing slash in the gateway's back office) still lands.
+  const app = new Hono({ strict: false });
 
   app.onError((error, c) => {
     if (isQuittanceError(error)) {

@@ -1,4 +1,5 @@
 import { currencyToNumeric, ERROR_CODES } from '../../core/index.js';
+import { textReply } from '../_shared/text-reply.js';
 import type { GatewayAdapter, GatewayReply, ReplyOutcome } from '../gateway.js';
 import { createLyraPayment, lyraMerchantRef } from './checkout.js';
 import { LYRA_SECRET_FIELDS, type LyraCredentials, lyraCredentialsSchema } from './credentials.js';
@@ -47,32 +48,5 @@ export function lyraReply(outcome: ReplyOutcome): GatewayReply {
 }
 
 function text(status: number, line: string): GatewayReply {
-  return {
-    status,
-    contentType: 'text/plain; charset=utf-8',
-    body: truncateUtf8(sanitize(line), MAX_REPLY_BYTES),
-  };
-}
-
-/** One line, no markup, valid UTF-8: control characters become spaces and angle brackets go. */
-function sanitize(line: string): string {
-  return line
-    .replace(/\p{Cs}/gu, '\uFFFD')
-    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
-    .replace(/[<>]/g, '')
-    .trim();
-}
-
-/** Cuts at a code point boundary so the body stays valid UTF-8, marking the cut with an ellipsis. */
-function truncateUtf8(line: string, maxBytes: number): string {
-  if (Buffer.byteLength(line) <= maxBytes) return line;
-  const ellipsis = '…';
-  let budget = maxBytes - Buffer.byteLength(ellipsis);
-  let out = '';
-  for (const char of line) {
-    budget -= Buffer.byteLength(char);
-    if (budget < 0) break;
-    out += char;
-  }
-  return out + ellipsis;
+  return textReply(status, line, MAX_REPLY_BYTES);
 }
