@@ -31,22 +31,15 @@ export interface InboxRecord {
   readonly processedAt: Date | null;
 }
 
-export interface NewInboxEntry {
-  readonly id: string;
-  readonly accountId: string | null;
-  readonly kind: InboxKind;
-  readonly method: string;
-  readonly path: string;
-  readonly query: string;
-  readonly headers: Record<string, string>;
-  readonly body: Uint8Array;
-  readonly bodyTruncated: boolean;
-  readonly sourceIp: string;
-  readonly receivedAt: Date;
+/** What arrived: the record before any verdict (a verdict and reason may be given up front). */
+export type NewInboxEntry = Omit<
+  InboxRecord,
+  'verdict' | 'reasonCode' | 'reason' | 'answerStatus' | 'answerBody' | 'processedAt'
+> & {
   readonly verdict?: InboxVerdict;
   readonly reasonCode?: string | null;
   readonly reason?: string | null;
-}
+};
 
 export interface InboxOutcome {
   readonly verdict: InboxVerdict;
