@@ -46,6 +46,32 @@ export type Verdict =
   | { readonly kind: 'rejected'; readonly code: ErrorCode; readonly reason: string }
   | { readonly kind: 'unparseable'; readonly code: ErrorCode; readonly reason: string };
 
+/** What `fetchStatus` knows of the payment it asks about. */
+export interface StatusQuery {
+  readonly paymentId: string;
+  readonly orderRef: string;
+  readonly merchantRef: string;
+  readonly gatewayRef: string | null;
+  readonly amount: Money;
+  readonly createdAt: Date;
+}
+
+/** I/O handed to `fetchStatus`, so adapters stay testable and time-bounded. */
+export interface StatusIo {
+  readonly fetch: typeof fetch;
+  /** Aborts the call when the caller's timeout runs out. */
+  readonly signal: AbortSignal;
+  readonly now: Date;
+}
+
+export type StatusAnswer =
+  /** The gateway knows the payment: its state as `poll` signals (empty when nothing is decided yet). */
+  | { readonly kind: 'found'; readonly signals: readonly GatewaySignal[] }
+  /** The gateway has no trace of it (the customer never reached or never submitted the payment page). */
+  | { readonly kind: 'not-found'; readonly reason: string }
+  /** The question could not be answered; `retryable` false means asking again will not help (bad credentials). */
+  | { readonly kind: 'failed'; readonly code: ErrorCode; readonly reason: string; readonly retryable: boolean };
+
 /** What a payment needs to be sent to the gateway. */
 export interface CheckoutRequest {
   readonly paymentId: string;
@@ -110,6 +136,16 @@ export interface GatewayAdapter<Credentials = unknown> {
   /** A signal from the customer's return when the return is signed; `null` when it carries nothing to trust. */
   readReturn(account: GatewayAccount<Credentials>, request: RawRequest): Verdict | null;
   reply(outcome: ReplyOutcome): GatewayReply;
+  /**
+   * Asks the gateway for the payment's state: reconciliation and unsigned returns. Absent when the
+   * gateway has no status API (reconciliation then alerts a person instead).
+   */
+  fetchStatus?(account: GatewayAccount<Credentials>, query: StatusQuery, io: StatusIo): Promise<StatusAnswer>;
+  /**
+   * How long after creation a payment the gateway has no trace of may be called `expired`: the
+   * customer can no longer pay it (the payment page session is over).
+   */
+  readonly abandonedAfterMs: number;
   /**
    * For `quittance verify`: an account able to check `request` offline with only the secret given;
    * identifiers the message carries itself (site id, mode) are read from it. Throws on a bad option.

@@ -20,6 +20,8 @@ export const lyra: GatewayAdapter<LyraCredentials> = {
   secretFields: LYRA_SECRET_FIELDS,
   sourceIps: ['194.50.38.0/24'],
   notifyTimeoutMs: 35_000,
+  // Placeholder until the status API lands: a payment page session does not outlive a day.
+  abandonedAfterMs: 24 * 60 * 60_000,
   supportsCurrency: (currency) => currencyToNumeric(currency) !== undefined,
   merchantRef: lyraMerchantRef,
   createPayment: createLyraPayment,
