@@ -36,7 +36,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { EFFECT_TASK } from '../src/engine/apply-signal.js';
 import { encodeForm } from '../src/gateways/_shared/form-codec.js';
 import { lyraSignature } from '../src/gateways/lyra/signature.js';
 import { type Bucket, breakdown, findMainThreadProfile } from './profile.js';
@@ -536,17 +535,12 @@ function verifyDatabase(
           `select count(*) as n from signals s join inbox i on i.id = s.inbox_id where i.verdict <> 'verified'`,
         ),
       ),
+      check('events for the shop', expected.payments, one(`select count(*) as n from events`)),
       check(
-        'effect jobs',
-        expected.payments,
-        one(`select count(*) as n from jobs where task = '${EFFECT_TASK}'`),
-      ),
-      check(
-        'payments without exactly one payment.authorized job',
+        'payments without exactly one payment.authorized event',
         0,
-        one(`select count(*) as n from payments p where (select count(*) from jobs j
-               where j.task = '${EFFECT_TASK}' and json_extract(j.payload_json, '$.paymentId') = p.id
-                 and json_extract(j.payload_json, '$.type') = 'payment.authorized') <> 1`),
+        one(`select count(*) as n from payments p where (select count(*) from events e
+               where e.payment_id = p.id and e.type = 'payment.authorized') <> 1`),
       ),
     ];
     return { checks, sqliteVersion };

@@ -14,7 +14,7 @@ export interface ResolvedAccount {
   readonly adapter: AnyGatewayAdapter;
   /** null: any source address is accepted. */
   readonly allowlist: BlockList | null;
-  readonly shop: AccountConfig['shop'];
+  readonly shop: Omit<AccountConfig['shop'], 'webhookSecret'> & { readonly webhookSecret?: string };
 }
 
 export interface ResolvedConfig extends Omit<Config, 'apiKeys' | 'accounts'> {
@@ -86,8 +86,18 @@ function resolveAccount(account: AccountConfig, where: string, env: Env): Resolv
     credentials: credentials.data,
     adapter,
     allowlist: allowed ? blockList(allowed, `${where}.allowedIps`) : null,
-    shop: account.shop,
+    shop: resolveShop(account.shop, `${where}.shop`, env),
   };
+}
+
+function resolveShop(shop: AccountConfig['shop'], where: string, env: Env): ResolvedAccount['shop'] {
+  const { webhookSecret, ...rest } = shop;
+  if (webhookSecret === undefined) return rest;
+  const secret = resolveSecret(webhookSecret, `${where}.webhookSecret`, env);
+  if (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret)) {
+    throw new QuittanceError('CONFIG_INVALID', `${where}.webhookSecret: must be whsec_ followed by base64`);
+  }
+  return { ...rest, webhookSecret: secret };
 }
 
 function isEnvRef(v: unknown): v is { env: string } {

@@ -10,8 +10,26 @@ export const shopSchema = z
     successUrl: httpUrl,
     failureUrl: httpUrl,
     pendingUrl: httpUrl,
+    /** Where events are POSTed, signed per Standard Webhooks. */
+    webhookUrl: httpUrl.optional(),
+    /** `whsec_<base64>`, inline or `{ "env": "NAME" }`. */
+    webhookSecret: secretSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((shop) => (shop.webhookUrl === undefined) === (shop.webhookSecret === undefined), {
+    message: 'webhookUrl and webhookSecret go together',
+    path: ['webhookSecret'],
+  });
+
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'must be a duration such as 90s, 5m, 2h or 1d');
+const schedule = z
+  .string()
+  .regex(
+    /^\s*\d+(\.\d+)?(ms|s|m|h|d)\s*(,\s*\d+(\.\d+)?(ms|s|m|h|d)\s*)*$/,
+    'must be durations separated by commas, such as 5s,5m,30m',
+  );
 
 export const accountSchema = z
   .object({
@@ -50,6 +68,36 @@ export const configSchema = z
       .object({ notificationBodyBytes: z.number().int().min(1024).max(10_485_760).default(65_536) })
       .strict()
       .default({ notificationBodyBytes: 65_536 }),
+    worker: z
+      .object({
+        /** Run the job worker inside `serve` (set false when `quittance worker` runs apart). */
+        enabled: z.boolean().default(true),
+        concurrency: z.number().int().min(1).max(64).default(4),
+        pollInterval: duration.default('1s'),
+        lease: duration.default('60s'),
+      })
+      .strict()
+      .default({ enabled: true, concurrency: 4, pollInterval: '1s', lease: '60s' }),
+    reconcile: z
+      .object({
+        /** Delays after creation at which a payment not final yet is polled at the gateway. */
+        schedule: schedule.default('1m,5m,15m,1h,6h,24h'),
+        /** How long a customer's return waits for the gateway's status API. */
+        returnTimeout: duration.default('3s'),
+      })
+      .strict()
+      .default({ schedule: '1m,5m,15m,1h,6h,24h', returnTimeout: '3s' }),
+    delivery: z
+      .object({
+        /** Delays before each retry of a webhook delivery (the last one repeats until attempts run out). */
+        schedule: schedule.default('5s,5m,30m,2h,5h,10h,10h'),
+        maxAttempts: z.number().int().min(1).max(100).default(8),
+        timeout: duration.default('15s'),
+        /** An endpoint failing without a single success for this long is disabled, with an alert. */
+        disableAfter: duration.default('5d'),
+      })
+      .strict()
+      .default({ schedule: '5s,5m,30m,2h,5h,10h,10h', maxAttempts: 8, timeout: '15s', disableAfter: '5d' }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     accounts: z.array(accountSchema).default([]),
   })

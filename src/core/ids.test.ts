@@ -17,7 +17,15 @@ function base32Of(bytes: Uint8Array): string {
 
 describe('ids', () => {
   it('prefixes each kind', () => {
-    assert.deepEqual(ID_PREFIXES, { payment: 'pay', signal: 'sig', inbox: 'inb', job: 'job', event: 'evt' });
+    assert.deepEqual(ID_PREFIXES, {
+      payment: 'pay',
+      signal: 'sig',
+      inbox: 'inb',
+      job: 'job',
+      event: 'evt',
+      delivery: 'dlv',
+      alert: 'alr',
+    });
     for (const kind of KINDS) {
       assert.ok(formatId(kind, 0, ZEROS).startsWith(`${ID_PREFIXES[kind]}_`), kind);
     }

@@ -4,6 +4,8 @@ export const ID_PREFIXES = {
   inbox: 'inb',
   job: 'job',
   event: 'evt',
+  delivery: 'dlv',
+  alert: 'alr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Effect, type PaymentState, settle } from '../core/index.js';
 import type { GatewaySignal } from '../gateways/gateway.js';
 import { enqueue } from '../jobs/queue.js';
+import { insertEvent } from '../store/repos/events.js';
 import {
   findPaymentByLookup,
   type PaymentRecord,
@@ -18,8 +19,10 @@ export interface AppliedSignal {
   readonly payment: PaymentState | null;
 }
 
-/** The task name under which effects wait for the worker (shop webhooks, handlers). */
-export const EFFECT_TASK = 'deliver-event';
+/** The shop's webhook delivery of an event. */
+export const EFFECT_TASK = 'deliver-webhook';
+/** In-process handlers registered in library mode (`onPaid`, `onFailed`, …). */
+export const HANDLER_TASK = 'run-handlers';
 
 const MAX_VERSION_RETRIES = 5;
 
@@ -82,27 +85,76 @@ export async function applySignal(
       result.payment.gatewayRef !== payment.gatewayRef;
     if (changed && !(await updatePaymentIfUnchanged(tx, payment, result.payment, now))) continue;
     await journal(payment, result.settlement, result.reason);
-    for (const effect of result.effects) await enqueueEffect(engine, tx, effect, signalId, now);
+    for (const effect of result.effects) {
+      await recordEffect(engine, tx, {
+        effect,
+        payment,
+        after: result.payment,
+        reason: result.reason,
+        signalId,
+        now,
+      });
+    }
     return { signalId, settlement: result.settlement, reason: result.reason, payment: result.payment };
   }
   throw new Error(`payment changed ${MAX_VERSION_RETRIES} times while settling one signal`);
 }
 
-async function enqueueEffect(
+/**
+ * Records the event the shop will be told of, and the jobs that tell it, in the caller's
+ * transaction. The event row is keyed by the effect key, so racing writers that both observed the
+ * same change create one event, one webhook delivery job and one handler job.
+ */
+async function recordEffect(
   engine: Engine,
   tx: Kysely<Database>,
-  effect: Effect,
-  signalId: string,
-  now: Date,
+  input: {
+    effect: Effect;
+    payment: PaymentRecord;
+    after: PaymentState;
+    reason: string;
+    signalId: string;
+    now: Date;
+  },
 ) {
-  await enqueue(tx, {
-    id: engine.ids('job'),
-    task: EFFECT_TASK,
-    payload: { type: effect.type, paymentId: effect.paymentId, signalId, eventId: engine.ids('event') },
-    runAt: now,
-    uniqueKey: `effect:${effect.key}`,
+  const { effect, payment, after, now } = input;
+  const eventId = engine.ids('event');
+  const created = await insertEvent(tx, {
+    id: eventId,
+    accountId: payment.accountId,
+    paymentId: payment.id,
+    type: effect.type,
+    signalId: input.signalId,
+    effectKey: effect.key,
+    payload: {
+      type: effect.type,
+      paymentId: payment.id,
+      account: payment.accountId,
+      orderRef: payment.orderRef,
+      status: after.status,
+      amount: { value: payment.amount.value, currency: payment.amount.currency },
+      gatewayRef: after.gatewayRef,
+      needsReview: after.needsReview,
+      reason: input.reason,
+    },
     now,
   });
+  if (!created) return;
+  const account = engine.config.accounts.get(payment.accountId);
+  const tasks = [
+    ...(account?.shop.webhookUrl ? [EFFECT_TASK] : []),
+    ...(engine.handlers.has(effect.type) ? [HANDLER_TASK] : []),
+  ];
+  for (const task of tasks) {
+    await enqueue(tx, {
+      id: engine.ids('job'),
+      task,
+      payload: { eventId, type: effect.type, paymentId: payment.id },
+      runAt: now,
+      uniqueKey: `${task}:${eventId}`,
+      now,
+    });
+  }
 }
 
 function describeLookup(lookup: GatewaySignal['lookup']): string {

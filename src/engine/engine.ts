@@ -1,9 +1,28 @@
 import type { ResolvedConfig } from '../config/load.js';
+import { parseDuration, parseSchedule } from '../jobs/backoff.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/dialect.js';
 import { migrate } from '../store/migrations/index.js';
 import { upsertAccount } from '../store/repos/accounts.js';
+import { EngineBus } from './bus.js';
+import { EventHandlers } from './handlers.js';
 import { type IdGenerator, monotonicIds } from './ids.js';
+
+/** Durations from the config, in milliseconds. */
+export interface EngineSettings {
+  readonly reconcileSchedule: readonly number[];
+  readonly returnTimeoutMs: number;
+  readonly deliverySchedule: readonly number[];
+  readonly deliveryMaxAttempts: number;
+  readonly deliveryTimeoutMs: number;
+  readonly disableEndpointAfterMs: number;
+  readonly worker: {
+    readonly enabled: boolean;
+    readonly concurrency: number;
+    readonly pollMs: number;
+    readonly leaseMs: number;
+  };
+}
 
 /** Everything a use case needs: storage, configuration, a clock, ids and a logger. */
 export interface Engine {
@@ -14,6 +33,12 @@ export interface Engine {
   readonly logger: Logger;
   /** Base URL gateways and customers reach us at (no trailing slash). */
   readonly publicUrl: string;
+  readonly settings: EngineSettings;
+  readonly bus: EngineBus;
+  /** Library mode's in-code handlers (empty in service mode). */
+  readonly handlers: EventHandlers;
+  /** Only for calls to gateways and shops; tests pass a fake. */
+  readonly fetch: typeof fetch;
 }
 
 export interface EngineOptions {
@@ -23,6 +48,8 @@ export interface EngineOptions {
   readonly publicUrl: string;
   readonly clock?: () => Date;
   readonly ids?: IdGenerator;
+  readonly handlers?: EventHandlers;
+  readonly fetch?: typeof fetch;
 }
 
 /** Migrates the database, mirrors the configured accounts into it, and returns the engine. */
@@ -44,5 +71,26 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     ids: options.ids ?? monotonicIds(() => clock().getTime()),
     logger: options.logger,
     publicUrl: options.publicUrl.replace(/\/+$/, ''),
+    settings: settingsOf(options.config),
+    bus: new EngineBus(),
+    handlers: options.handlers ?? new EventHandlers(),
+    fetch: options.fetch ?? globalThis.fetch,
+  };
+}
+
+export function settingsOf(config: ResolvedConfig): EngineSettings {
+  return {
+    reconcileSchedule: parseSchedule(config.reconcile.schedule),
+    returnTimeoutMs: parseDuration(config.reconcile.returnTimeout),
+    deliverySchedule: parseSchedule(config.delivery.schedule),
+    deliveryMaxAttempts: config.delivery.maxAttempts,
+    deliveryTimeoutMs: parseDuration(config.delivery.timeout),
+    disableEndpointAfterMs: parseDuration(config.delivery.disableAfter),
+    worker: {
+      enabled: config.worker.enabled,
+      concurrency: config.worker.concurrency,
+      pollMs: parseDuration(config.worker.pollInterval),
+      leaseMs: parseDuration(config.worker.lease),
+    },
   };
 }

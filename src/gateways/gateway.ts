@@ -70,7 +70,12 @@ export type StatusAnswer =
   /** The gateway has no trace of it (the customer never reached or never submitted the payment page). */
   | { readonly kind: 'not-found'; readonly reason: string }
   /** The question could not be answered; `retryable` false means asking again will not help (bad credentials). */
-  | { readonly kind: 'failed'; readonly code: ErrorCode; readonly reason: string; readonly retryable: boolean };
+  | {
+      readonly kind: 'failed';
+      readonly code: ErrorCode;
+      readonly reason: string;
+      readonly retryable: boolean;
+    };
 
 /** What a payment needs to be sent to the gateway. */
 export interface CheckoutRequest {

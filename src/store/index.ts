@@ -2,6 +2,8 @@ export * from './db.js';
 export * from './dialect.js';
 export * from './migrations/index.js';
 export * from './repos/accounts.js';
+export * from './repos/alerts.js';
+export * from './repos/events.js';
 export * from './repos/inbox.js';
 export * from './repos/payments.js';
 export * from './repos/sequences.js';

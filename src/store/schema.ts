@@ -12,6 +12,10 @@ export interface Database {
   signals: SignalTable;
   jobs: JobTable;
   sequences: SequenceTable;
+  events: EventTable;
+  deliveries: DeliveryTable;
+  endpoints: EndpointTable;
+  alerts: AlertTable;
 }
 
 type Timestamp = number;
@@ -98,4 +102,51 @@ export interface JobTable {
 export interface SequenceTable {
   name: string;
   value: number;
+}
+
+export interface EventTable {
+  id: string;
+  account_id: string;
+  payment_id: string;
+  type: string;
+  signal_id: string;
+  effect_key: string;
+  payload_json: string;
+  created_at: Timestamp;
+}
+
+export interface DeliveryTable {
+  id: string;
+  event_id: string;
+  account_id: string;
+  url: string;
+  attempt: number;
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+  ok: number;
+  created_at: Timestamp;
+}
+
+export interface EndpointTable {
+  account_id: string;
+  url: string;
+  consecutive_failures: number;
+  failing_since: Timestamp | null;
+  last_success_at: Timestamp | null;
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+  updated_at: Timestamp;
+}
+
+export interface AlertTable {
+  id: string;
+  kind: string;
+  account_id: string | null;
+  payment_id: string | null;
+  message: string;
+  unique_key: string | null;
+  created_at: Timestamp;
+  resolved_at: Timestamp | null;
 }

@@ -11,15 +11,14 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { EFFECT_TASK } from '../../src/engine/apply-signal.js';
 import { type Engine, startEngine } from '../../src/engine/engine.js';
 import { encodeForm } from '../../src/gateways/_shared/form-codec.js';
 import { type LyraAlgorithm, lyraSignature } from '../../src/gateways/lyra/signature.js';
 import { createApp } from '../../src/http/app.js';
 import { listen } from '../../src/http/server.js';
-import { listJobs } from '../../src/jobs/queue.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createStore } from '../../src/store/db.js';
+import { listEvents } from '../../src/store/repos/events.js';
 import { findInboxEntry, type InboxRecord } from '../../src/store/repos/inbox.js';
 import { findPayment, type PaymentRecord } from '../../src/store/repos/payments.js';
 import { type SignalRecord, signalsOfInbox, signalsOfPayment } from '../../src/store/repos/signals.js';
@@ -353,19 +352,21 @@ export function signalsFrom(q: Quittance, inboxId: string): Promise<SignalRecord
 export interface EffectJob {
   readonly type: string;
   readonly paymentId: string;
+  readonly eventId: string;
   readonly signalId: string;
   readonly uniqueKey: string | null;
 }
 
-/** Effect jobs (shop events), optionally of one payment, in creation order. */
+/** Effects (events for the shop), optionally of one payment, in creation order. */
 export async function effects(q: Quittance, paymentId?: string): Promise<EffectJob[]> {
-  const jobs = await listJobs(q.engine.store.db, { task: EFFECT_TASK });
-  return jobs
-    .map((job) => {
-      const p = job.payload as { type: string; paymentId: string; signalId: string };
-      return { type: p.type, paymentId: p.paymentId, signalId: p.signalId, uniqueKey: job.uniqueKey };
-    })
-    .filter((e) => paymentId === undefined || e.paymentId === paymentId);
+  const events = await listEvents(q.engine.store.db, paymentId ? { paymentId } : {});
+  return events.map((e) => ({
+    type: e.type,
+    paymentId: e.paymentId,
+    eventId: e.id,
+    signalId: e.signalId,
+    uniqueKey: e.effectKey,
+  }));
 }
 
 export function effectTypes(jobs: readonly EffectJob[]): string[] {

@@ -4,17 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../config/load.js';
 import { isFinal, isPaid, type PaymentStatus } from '../../core/index.js';
-import { EFFECT_TASK } from '../../engine/apply-signal.js';
 import { type Engine, startEngine } from '../../engine/engine.js';
 import { createApp } from '../../http/app.js';
 import { listen } from '../../http/server.js';
-import { listJobs } from '../../jobs/queue.js';
 import { silentLogger } from '../../observability/logger.js';
 import { payAsCustomer } from '../../simulator/lyra/customer.js';
 import { startLyraSimulator } from '../../simulator/lyra/index.js';
 import { mulberry32 } from '../../simulator/lyra/random.js';
 import type { SimTransaction } from '../../simulator/lyra/types.js';
 import { createStore } from '../../store/db.js';
+import { listEvents } from '../../store/repos/events.js';
 import { type PlannedPayment, planPayments } from './plan.js';
 
 export interface DemoOptions {
@@ -180,10 +179,9 @@ async function compare(
     else if (!flagged && TRUTH[tx.finalStatus] !== status) behindGateway++;
   }
 
-  const effects = await listJobs(db, { task: EFFECT_TASK });
+  const events = await listEvents(db);
   const perEffect = new Map<string, number>();
-  for (const job of effects) {
-    const { type, paymentId } = job.payload as { type: string; paymentId: string };
+  for (const { type, paymentId } of events) {
     perEffect.set(`${paymentId}:${type}`, (perEffect.get(`${paymentId}:${type}`) ?? 0) + 1);
   }
   const duplicateEffects = [...perEffect.values()].reduce((sum, n) => sum + (n - 1), 0);

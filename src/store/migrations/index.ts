@@ -3,11 +3,15 @@ import { Migrator } from 'kysely';
 import { QuittanceError } from '../../core/errors.js';
 import type { Store } from '../dialect.js';
 import * as init from './0001-init.js';
+import * as delivery from './0002-delivery.js';
 
 type Step = { up(db: Kysely<unknown>, capabilities: Store['capabilities']): Promise<void> };
 
 /** In-code, ordered: no filesystem globbing, so the built package migrates the same as the sources. */
-const STEPS: ReadonlyArray<readonly [string, Step]> = [['0001-init', init]];
+const STEPS: ReadonlyArray<readonly [string, Step]> = [
+  ['0001-init', init],
+  ['0002-delivery', delivery],
+];
 
 class InCodeProvider implements MigrationProvider {
   readonly #capabilities: Store['capabilities'];
