@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
+import { registerWorker } from './commands/worker.js';
 
 const program = new Command()
   .name('quittance')
@@ -14,6 +15,7 @@ const program = new Command()
   .exitOverride();
 
 registerServe(program);
+registerWorker(program);
 registerMigrate(program);
 registerVerify(program);
 registerDemo(program);

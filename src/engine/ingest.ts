@@ -75,7 +75,7 @@ export async function ingest(
   };
   const precheck = incoming.precheck ?? accountPrecheck(kind, incoming.accountId, account, raw);
   try {
-    return await engine.store.db.transaction().execute(async (tx) => {
+    const result = await engine.store.db.transaction().execute(async (tx) => {
       await insertInboxEntry(tx, entry);
       let verdict: InboxVerdict;
       let outcome: ReplyOutcome;
@@ -137,6 +137,8 @@ export async function ingest(
       });
       return { inboxId, verdict, reply, applied };
     });
+    announce(engine, result.applied);
+    return result;
   } catch (error) {
     engine.logger.error(
       { err: error, inboxId, accountId: incoming.accountId },
@@ -150,6 +152,18 @@ export async function ingest(
       applied: [],
     };
   }
+}
+
+/** After the commit: wake long-polls on changed payments and the worker for new effect jobs. */
+export function announce(engine: Engine, applied: readonly AppliedSignal[]): void {
+  let effects = false;
+  for (const a of applied) {
+    if (a.payment && (a.settlement === 'applied' || a.settlement === 'conflict')) {
+      engine.bus.paymentChanged(a.payment.id);
+      effects = true;
+    }
+  }
+  if (effects) engine.bus.jobsEnqueued();
 }
 
 function accountPrecheck(

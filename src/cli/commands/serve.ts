@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { startEngine } from '../../engine/engine.js';
+import { startEngineWorker } from '../../engine/runtime.js';
 import { createApp } from '../../http/app.js';
 import { listen } from '../../http/server.js';
 import { createLogger } from '../../observability/logger.js';
@@ -14,6 +15,7 @@ export function registerServe(program: Command): void {
     .option('-p, --port <n>', 'port to listen on (default: config listen.port, 8080)')
     .option('--host <host>', 'address to listen on (default: config listen.host, 127.0.0.1)')
     .option('--db <url>', 'database URL, e.g. sqlite:./quittance.db (default: config database)')
+    .option('--no-worker', 'do not run the job worker here (run `quittance worker` apart)')
     .addHelpText(
       'after',
       `
@@ -40,9 +42,13 @@ Examples:
       );
       if (!config.publicUrl)
         logger.warn('publicUrl is not set: gateways will be told to call %s', engine.publicUrl);
+      const runWorker = options.worker !== false && engine.settings.worker.enabled;
+      const worker = runWorker ? startEngineWorker(engine) : undefined;
+      if (worker) logger.info({ workerId: worker.id }, 'job worker started');
       const stop = async () => {
         logger.info('stopping: no new requests, finishing those in flight');
         await server.close();
+        await worker?.stop(10_000);
         await store.close();
         process.exit(0);
       };
