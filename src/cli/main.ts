@@ -4,6 +4,7 @@ import { isQuittanceError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerServe } from './commands/serve.js';
+import { registerSettle } from './commands/settle.js';
 import { registerVerify } from './commands/verify.js';
 import { registerWorker } from './commands/worker.js';
 
@@ -19,6 +20,7 @@ registerWorker(program);
 registerMigrate(program);
 registerVerify(program);
 registerDemo(program);
+registerSettle(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -198,3 +198,45 @@ describe('settle(): purity', () => {
     assert.equal(r.payment.amount, ORDER);
   });
 });
+
+describe('settle(): operator decisions', () => {
+  const decision = (status: PaymentStatus, ref = 'sig_op1'): Signal => ({
+    source: 'operator',
+    status,
+    note: 'alice: bank confirmed by phone',
+    override: { ref },
+  });
+
+  it('applies a decision against a final status, clears the flag, and tells the shop under the decision key', () => {
+    const flagged = { ...payment('refused', 'tx1'), needsReview: true };
+    const r = settle(flagged, decision('captured'));
+    assert.equal(r.settlement, 'applied');
+    assert.equal(r.payment.status, 'captured');
+    assert.equal(r.payment.needsReview, false);
+    assert.deepEqual(keys(r.effects), [
+      `${ID}:payment.authorized:operator:sig_op1`,
+      `${ID}:payment.captured:operator:sig_op1`,
+    ]);
+  });
+
+  it('clears a flag while keeping the status, without effects', () => {
+    const r = settle({ ...payment('captured'), needsReview: true }, decision('captured'));
+    assert.equal(r.settlement, 'applied');
+    assert.equal(r.payment.needsReview, false);
+    assert.deepEqual(r.effects, []);
+  });
+
+  it('is a duplicate when it changes nothing', () => {
+    assert.equal(settle(payment('captured'), decision('captured')).settlement, 'duplicate');
+  });
+
+  it('ignores the amount check: the person decided', () => {
+    const r = settle(payment('created'), { ...decision('captured'), amount: money(1, 'EUR') });
+    assert.equal(r.settlement, 'applied');
+  });
+
+  it('without override, an operator signal follows the table like any other', () => {
+    const r = settle(payment('refused'), { source: 'operator', status: 'captured' });
+    assert.equal(r.settlement, 'conflict');
+  });
+});

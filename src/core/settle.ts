@@ -20,6 +20,7 @@ export interface SettleResult {
  * never reaches `settle()`.
  */
 export function settle(payment: PaymentState, signal: Signal): SettleResult {
+  if (signal.source === 'operator' && signal.override) return overrule(payment, signal, signal.override.ref);
   if (signal.amount && !sameMoney(signal.amount, payment.amount)) {
     return conflict(
       payment,
@@ -78,5 +79,22 @@ function conflict(payment: PaymentState, reason: string): SettleResult {
       ? []
       : [{ type: 'payment.conflict', key: `${payment.id}:payment.conflict`, paymentId: payment.id }],
     reason,
+  };
+}
+
+/** A person's decision after review: applied as stated, with the shop told of every milestone it implies. */
+function overrule(payment: PaymentState, signal: Signal, ref: string): SettleResult {
+  if (signal.status === payment.status && !payment.needsReview) {
+    return { payment, settlement: 'duplicate', effects: [], reason: `already ${payment.status}` };
+  }
+  const effects = effectsOfMove(payment.id, payment.status, signal.status).map((e) => ({
+    ...e,
+    key: `${e.key}:operator:${ref}`,
+  }));
+  return {
+    payment: { ...payment, status: signal.status, needsReview: false },
+    settlement: 'applied',
+    effects,
+    reason: `operator decided ${signal.status} (was ${payment.status}${payment.needsReview ? ', flagged' : ''})`,
   };
 }

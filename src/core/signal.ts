@@ -19,4 +19,10 @@ export interface Signal {
   readonly gatewayStatus?: string | undefined;
   /** Why, in words: an operator's reason, a refusal's code. */
   readonly note?: string | undefined;
+  /**
+   * Operator signals only: a person decided, after review, that the payment IS in `status`. It is
+   * applied whatever the current status, clears the review flag, and `ref` (the decision's id) keys
+   * its effects so the shop hears of the decision even if it heard of the same milestone before.
+   */
+  readonly override?: { readonly ref: string } | undefined;
 }

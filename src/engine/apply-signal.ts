@@ -84,7 +84,11 @@ export async function applySignal(
       result.payment.needsReview !== payment.needsReview ||
       result.payment.gatewayRef !== payment.gatewayRef;
     if (changed && !(await updatePaymentIfUnchanged(tx, payment, result.payment, now))) continue;
-    await journal(payment, result.settlement, result.reason);
+    await journal(
+      payment,
+      result.settlement,
+      signal.note ? `${result.reason} (${signal.note})` : result.reason,
+    );
     for (const effect of result.effects) {
       await recordEffect(engine, tx, {
         effect,

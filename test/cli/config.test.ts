@@ -83,3 +83,57 @@ describe('config', () => {
     assert.match(runCli(['migrate', '--db', db]).stdout, /already up to date/);
   });
 });
+
+describe('quittance settle', () => {
+  it('records an operator decision and prints it as JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quittance-settle-'));
+    const file = join(dir, 'q.json');
+    const db = `sqlite:${join(dir, 'q.db')}`;
+    writeFileSync(file, JSON.stringify({ database: db, accounts: [account] }));
+    const { startEngine } = await import('../../src/engine/engine.js');
+    const { createPayment } = await import('../../src/engine/checkout.js');
+    const { createStore } = await import('../../src/store/db.js');
+    const { silentLogger } = await import('../../src/observability/logger.js');
+    const store = createStore(db);
+    const engine = await startEngine({
+      store,
+      config: resolveConfig({ database: db, accounts: [account] }, { LYRA_KEY: 'k' }),
+      logger: silentLogger(),
+      publicUrl: 'http://127.0.0.1:1',
+    });
+    const { payment } = await createPayment(engine, {
+      account: 'shop-lyra',
+      orderRef: 'o',
+      amount: { value: 5, currency: 'EUR' },
+    });
+    await store.close();
+
+    const args = [
+      'settle',
+      payment.id,
+      '--status',
+      'captured',
+      '--reason',
+      'checked',
+      '--by',
+      'alice',
+      '--json',
+      '--config',
+      file,
+    ];
+    const r = runCli(args, undefined, { LYRA_KEY: 'k' });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.settlement, 'applied');
+    assert.equal(out.payment.status, 'captured');
+    const bad = runCli(
+      ['settle', payment.id, '--status', 'nope', '--reason', 'x', '--by', 'a', '--config', file],
+      undefined,
+      {
+        LYRA_KEY: 'k',
+      },
+    );
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /VALIDATION_FAILED/);
+  });
+});

@@ -105,6 +105,8 @@ export async function up(db: Kysely<unknown>, { types }: Capabilities): Promise<
     .columns(['payment_id', 'status'])
     .unique()
     .where(sql.ref('settlement'), '=', 'applied')
+    // A person's decision may legitimately move a payment back to a status it had before.
+    .where(sql.ref('source'), '<>', 'operator')
     .execute();
 
   await db.schema
