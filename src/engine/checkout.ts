@@ -1,6 +1,7 @@
-import { money, QuittanceError } from '../core/index.js';
+import type { ResolvedAccount } from '../config/load.js';
+import { type Money, money, QuittanceError } from '../core/index.js';
 import type { Checkout } from '../gateways/gateway.js';
-import { insertPayment, type PaymentRecord } from '../store/repos/payments.js';
+import { findPaymentByIdempotencyKey, insertPayment, type PaymentRecord } from '../store/repos/payments.js';
 import { nextSequenceValue } from '../store/repos/sequences.js';
 import type { Engine } from './engine.js';
 
@@ -8,11 +9,15 @@ export interface CreatePaymentInput {
   readonly account: string;
   readonly orderRef: string;
   readonly amount: { readonly value: number; readonly currency: string };
+  /** The shop's `Idempotency-Key`: the same key again returns the payment it created. */
+  readonly idempotencyKey?: string | undefined;
 }
 
 export interface CreatedPayment {
   readonly payment: PaymentRecord;
   readonly checkout: Checkout;
+  /** True when the idempotency key matched an earlier request: nothing new was created. */
+  readonly replayed: boolean;
 }
 
 const ORDER_REF = /^[\x20-\x7e]{1,64}$/;
@@ -37,6 +42,44 @@ export async function createPayment(engine: Engine, input: CreatePaymentInput): 
       `${account.adapter.displayName} does not accept ${amount.currency}`,
     );
   }
+  if (input.idempotencyKey !== undefined) {
+    const earlier = await findPaymentByIdempotencyKey(engine.store.db, account.id, input.idempotencyKey);
+    if (earlier) return replay(earlier, input);
+  }
+  try {
+    return await insertNew(engine, account, input, amount);
+  } catch (error) {
+    // Two requests with the same key raced: the loser reads what the winner created.
+    const winner =
+      input.idempotencyKey === undefined
+        ? undefined
+        : await findPaymentByIdempotencyKey(engine.store.db, account.id, input.idempotencyKey);
+    if (winner) return replay(winner, input);
+    throw error;
+  }
+}
+
+function replay(earlier: PaymentRecord, input: CreatePaymentInput): CreatedPayment {
+  if (
+    earlier.orderRef !== input.orderRef ||
+    earlier.amount.value !== input.amount.value ||
+    earlier.amount.currency !== input.amount.currency
+  ) {
+    throw new QuittanceError(
+      'DUPLICATE_ORDER',
+      `Idempotency-Key "${input.idempotencyKey}" was used for payment ${earlier.id} with another order or amount`,
+      { paymentId: earlier.id },
+    );
+  }
+  return { payment: earlier, checkout: earlier.checkout as Checkout, replayed: true };
+}
+
+async function insertNew(
+  engine: Engine,
+  account: ResolvedAccount,
+  input: CreatePaymentInput,
+  amount: Money,
+): Promise<CreatedPayment> {
   const now = engine.clock();
   const paymentId = engine.ids('payment');
   const day = now.toISOString().slice(0, 10).replaceAll('-', '');
@@ -61,8 +104,9 @@ export async function createPayment(engine: Engine, input: CreatePaymentInput): 
       merchantRef,
       amount,
       checkout,
+      idempotencyKey: input.idempotencyKey,
       now,
     });
-    return { payment, checkout };
+    return { payment, checkout, replayed: false };
   });
 }

@@ -42,6 +42,8 @@ export interface PaymentTable {
   /** Bumped on every write; updates check it, so two writers can never both apply a change. */
   version: number;
   checkout_json: string;
+  /** The shop's `Idempotency-Key` for the creating request, if it sent one. */
+  idempotency_key: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -34,8 +34,19 @@ export function paymentRoutes(api: Hono, engine: Engine): void {
         },
       );
     }
-    const { payment, checkout } = await createPayment(engine, parsed.data);
-    return c.json({ id: payment.id, status: payment.status, checkout }, 201);
+    const idempotencyKey = c.req.header('idempotency-key');
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
+      throw new QuittanceError(
+        'VALIDATION_FAILED',
+        'Idempotency-Key must be 1 to 255 visible ASCII characters',
+        {
+          field: 'Idempotency-Key',
+        },
+      );
+    }
+    const { payment, checkout, replayed } = await createPayment(engine, { ...parsed.data, idempotencyKey });
+    // 200 for a replay, so a client can tell; the body is the same as the first answer's.
+    return c.json({ id: payment.id, status: payment.status, checkout }, replayed ? 200 : 201);
   });
 
   api.get('/payments/:id', async (c) => {

@@ -4,6 +4,7 @@ import { QuittanceError } from '../../core/errors.js';
 import type { Store } from '../dialect.js';
 import * as init from './0001-init.js';
 import * as delivery from './0002-delivery.js';
+import * as idempotency from './0003-idempotency.js';
 
 type Step = { up(db: Kysely<unknown>, capabilities: Store['capabilities']): Promise<void> };
 
@@ -11,6 +12,7 @@ type Step = { up(db: Kysely<unknown>, capabilities: Store['capabilities']): Prom
 const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['0001-init', init],
   ['0002-delivery', delivery],
+  ['0003-idempotency', idempotency],
 ];
 
 class InCodeProvider implements MigrationProvider {

@@ -9,6 +9,7 @@ export interface PaymentRecord extends PaymentState {
   readonly version: number;
   /** How the customer is sent to the gateway, as built at creation (JSON). */
   readonly checkout: unknown;
+  readonly idempotencyKey: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -20,6 +21,7 @@ export interface NewPayment {
   readonly merchantRef: string;
   readonly amount: Money;
   readonly checkout: unknown;
+  readonly idempotencyKey?: string | undefined;
   readonly now: Date;
 }
 
@@ -35,6 +37,7 @@ function toRecord(row: Selectable<PaymentTable>): PaymentRecord {
     needsReview: Number(row.needs_review) === 1,
     version: Number(row.version),
     checkout: JSON.parse(row.checkout_json),
+    idempotencyKey: row.idempotency_key,
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
   };
@@ -55,6 +58,7 @@ export async function insertPayment(db: Kysely<Database>, p: NewPayment): Promis
       needs_review: 0,
       version: 1,
       checkout_json: JSON.stringify(p.checkout),
+      idempotency_key: p.idempotencyKey ?? null,
       created_at: p.now.getTime(),
       updated_at: p.now.getTime(),
     })
@@ -132,4 +136,18 @@ export async function listPayments(
   if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
   const rows = await q.limit(filter.limit ?? 100).execute();
   return rows.map(toRecord);
+}
+
+export async function findPaymentByIdempotencyKey(
+  db: Kysely<Database>,
+  accountId: string,
+  key: string,
+): Promise<PaymentRecord | undefined> {
+  const row = await db
+    .selectFrom('payments')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  return row && toRecord(row);
 }
