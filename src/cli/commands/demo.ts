@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import cliProgress from 'cli-progress';
+import { runChaos } from '../chaos/run.js';
 import { type DemoSummary, runDemo } from '../demo/run.js';
 import { renderTable } from '../table.js';
 
@@ -25,6 +26,12 @@ export function registerDemo(program: Command): void {
     )
     .option('--db <file>', 'keep the SQLite database at this path (default: a temporary file, deleted)')
     .option('--json', 'print one JSON object instead of the table')
+    .option(
+      '--chaos',
+      'the chaos run: quittance in a child process killed with SIGKILL and restarted, 50% of customers never back',
+    )
+    .option('--restarts <n>', 'with --chaos: how many times quittance is killed (default 20)', positiveInt)
+    .option('--keep', 'with --chaos: keep the temporary directory (database, config, server log)')
     .addHelpText(
       'after',
       `
@@ -32,6 +39,7 @@ Examples:
   $ quittance demo
   $ quittance demo --payments 500 --seed 7 --json
   $ quittance demo --db ./demo.db      # keep the database to look at afterwards
+  $ quittance demo --chaos --payments 10000 --restarts 20 --json   # npm run chaos
 
 lost counts payments the gateway finalised that quittance does not show final (flagged conflicts are
 surfaced, not lost); exit code 1 when lost, duplicateEffects, forgedAccepted or wrongAmountAccepted
@@ -69,6 +77,58 @@ is not 0.`,
         summary.lost + summary.duplicateEffects + summary.forgedAccepted + summary.wrongAmountAccepted;
       process.exitCode = failed === 0 ? 0 : 1;
     });
+}
+
+async function chaos(options: {
+  payments: number;
+  seed: number;
+  concurrency: number;
+  timeScale: number;
+  json?: true;
+  restarts?: number;
+  keep?: true;
+}): Promise<void> {
+  const bar =
+    !options.json && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          { format: ' {phase} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+  bar?.start(options.payments, 0, { phase: 'paying  ' });
+  const summary = await runChaos({
+    payments: options.payments,
+    restarts: options.restarts ?? 20,
+    seed: options.seed,
+    concurrency: Math.max(options.concurrency, 16),
+    timeScale: options.timeScale,
+    settleTimeoutMs: 600_000,
+    keepDir: options.keep === true,
+    onProgress: ({ phase, done }) => {
+      if (phase === 'paying') bar?.update(done);
+      else if (done === 0) bar?.update(options.payments, { phase: 'settling' });
+    },
+  });
+  bar?.stop();
+  if (options.json) {
+    console.log(JSON.stringify(summary));
+  } else {
+    console.log(
+      `\n${renderTable(
+        Object.entries(summary).map(([k, v]) => [k, typeof v === 'number' ? v : String(v)]),
+        ['measure', 'value'],
+      )}`,
+    );
+  }
+  const failed =
+    summary.lost +
+    summary.forgedAccepted +
+    summary.wrongAmountAccepted +
+    summary.duplicateDeliveries +
+    summary.duplicateEffects +
+    summary.undelivered +
+    (summary.payments - summary.final - summary.flagged);
+  process.exitCode = failed === 0 ? 0 : 1;
 }
 
 function report(s: DemoSummary): string {
