@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { LYRA_REST_URLS, lyraRestUrl } from './credentials.js';
 import { lyra } from './index.js';
 
 const schema = lyra.credentialsSchema;
@@ -41,13 +42,43 @@ describe('Lyra credentials', () => {
     ['a non-http payment URL', { siteId: '12345678', key: 'k', paymentUrl: 'javascript:alert(1)' }],
     ['a relative payment URL', { siteId: '12345678', key: 'k', paymentUrl: '/vads-payment/' }],
     ['a misspelt option', { siteId: '12345678', key: 'k', alsoAcceptAlgoritm: 'sha1' }],
+    ['an empty REST password', { siteId: '12345678', key: 'k', restPassword: '' }],
+    ['a non-http REST URL', { siteId: '12345678', key: 'k', restUrl: 'ftp://api.lyra.com/api-payment/V4/' }],
+    ['a relative REST URL', { siteId: '12345678', key: 'k', restUrl: '/api-payment/V4/' }],
   ] as const) {
     it(`refuses ${label}`, () => {
       assert.equal(schema.safeParse(input).success, false);
     });
   }
 
-  it('names the key as the secret', () => {
-    assert.deepEqual([...lyra.secretFields], ['key']);
+  it('keeps the REST API options', () => {
+    const parsed = schema.parse({
+      siteId: '12345678',
+      key: 'k',
+      restPassword: 'testpassword_abc',
+      restUrl: 'http://127.0.0.1:4010/api-payment/V4/',
+    });
+    assert.equal(parsed.restPassword, 'testpassword_abc');
+    assert.equal(parsed.restUrl, 'http://127.0.0.1:4010/api-payment/V4/');
+  });
+
+  it('names the key and the REST password as secrets', () => {
+    assert.deepEqual([...lyra.secretFields], ['key', 'restPassword']);
+  });
+
+  it("asks the brand's REST API unless restUrl says otherwise, always with a final slash", () => {
+    const base = schema.parse({ siteId: '12345678', key: 'k' });
+    assert.equal(lyraRestUrl(base), 'https://api.lyra.com/api-payment/V4/');
+    assert.deepEqual(LYRA_REST_URLS, {
+      lyra: 'https://api.lyra.com/api-payment/V4/',
+      payzen: 'https://api.payzen.eu/api-payment/V4/',
+      systempay: 'https://api.systempay.fr/api-payment/V4/',
+      sogecommerce: 'https://api-sogecommerce.societegenerale.eu/api-payment/V4/',
+    });
+    assert.equal(lyraRestUrl({ ...base, brand: 'payzen' }), 'https://api.payzen.eu/api-payment/V4/');
+    assert.equal(
+      lyraRestUrl({ ...base, brand: 'payzen', restUrl: 'http://localhost:4010/api-payment/V4' }),
+      'http://localhost:4010/api-payment/V4/',
+    );
   });
 });

@@ -6,6 +6,21 @@ export type LyraBrand = (typeof LYRA_BRANDS)[number];
 
 const algorithm = z.enum(LYRA_ALGORITHMS);
 
+/**
+ * Base URL of each brand's REST API V4, the services' names appended (`Transaction/Get`, `Order/Get`). Source: Lyra's
+ * own lyra/flask-embedded-form-examples `.env.example` ("REST server API URL" per brand: Lyra Collect
+ * `https://api.lyra.com/api-payment/`, PayZen Europe `https://api.payzen.eu/api-payment/`, Systempay
+ * `https://api.systempay.fr/api-payment/`, Sogecommerce `https://api-sogecommerce.societegenerale.eu/api-payment/`);
+ * the `V4/<Service>` part from docs.lyra.com/en/rest/V4.0/api/playground/?ws=Transaction%2FValidate
+ * (`POST https://api.lyra.com/api-payment/V4/Transaction/Validate`) and lyra/rest-php-sdk `Client::getUrlFromTarget`.
+ */
+export const LYRA_REST_URLS: Readonly<Record<LyraBrand, string>> = {
+  lyra: 'https://api.lyra.com/api-payment/V4/',
+  payzen: 'https://api.payzen.eu/api-payment/V4/',
+  systempay: 'https://api.systempay.fr/api-payment/V4/',
+  sogecommerce: 'https://api-sogecommerce.societegenerale.eu/api-payment/V4/',
+};
+
 // Strict so that a misspelt option (say `alsoAcceptAlgoritm`) fails at config load instead of being ignored.
 export const lyraCredentialsSchema = z.strictObject({
   siteId: z.string().regex(/^\d{8}$/, 'siteId is the 8-digit shop id shown in the Back Office'),
@@ -17,8 +32,27 @@ export const lyraCredentialsSchema = z.strictObject({
   brand: z.enum(LYRA_BRANDS).default('lyra'),
   /** Overrides the brand's payment page, e.g. to point at a simulator. */
   paymentUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The REST API password of the account's mode (`testpassword_…` for test, `prodpassword_…` for live), from
+   * Settings > Shops > REST API keys. Only the status API (reconciliation) needs it; without it nothing is polled.
+   */
+  restPassword: z
+    .string()
+    .min(1, 'restPassword is the REST API password (testpassword_… or prodpassword_…)')
+    .optional(),
+  /** Overrides the brand's REST API V4 base URL (…/api-payment/V4/), e.g. to point at a simulator. */
+  restUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type LyraCredentials = z.infer<typeof lyraCredentialsSchema>;
 
-export const LYRA_SECRET_FIELDS = ['key'] as const satisfies readonly (keyof LyraCredentials)[];
+export const LYRA_SECRET_FIELDS = [
+  'key',
+  'restPassword',
+] as const satisfies readonly (keyof LyraCredentials)[];
+
+/** The REST API V4 base URL the account asks, always ending in `/`. */
+export function lyraRestUrl(credentials: LyraCredentials): string {
+  const url = credentials.restUrl ?? LYRA_REST_URLS[credentials.brand];
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -3,6 +3,7 @@ import { textReply } from '../_shared/text-reply.js';
 import type { GatewayAdapter, GatewayReply, ReplyOutcome } from '../gateway.js';
 import { createLyraPayment, lyraMerchantRef } from './checkout.js';
 import { LYRA_SECRET_FIELDS, type LyraCredentials, lyraCredentialsSchema } from './credentials.js';
+import { fetchLyraStatus } from './status.js';
 import { lyraOfflineAccount, readLyraReturn, verifyLyraNotification } from './verify.js';
 
 export type { LyraCredentials } from './credentials.js';
@@ -13,6 +14,19 @@ export type { LyraCredentials } from './credentials.js';
  */
 const MAX_REPLY_BYTES = 199;
 
+/**
+ * How long a payment Lyra has no trace of may still become one. The form must reach the payment page close to its
+ * vads_trans_date: in production Lyra tolerates a vads_trans_date up to 30 min in the past, and only beyond 60 min in
+ * the past does it send the merchant a warning e-mail (a late form "can be temporary allowed")
+ * (paiement.systempay.fr/doc/en-EN/error-code/error-04.html, Systempay being one of Lyra's brands). Once on the page,
+ * "the maximum length of a payment session is 10 minutes" (docs.lyra.com/en-EN/collect/form-payment/standard-payment/
+ * setting-up-notifications-in-case-of-abandoned-or-canceled-payments.html; also …/form-payment/iframe/
+ * managing-timeouts.html). So 60 + 10 minutes after creation is the last documented moment a payment can be made; we
+ * wait 2 h, 50 minutes more, because the 60-minute bound is a warning threshold rather than a documented hard refusal,
+ * and the clocks (ours, Lyra's) drift.
+ */
+const ABANDONED_AFTER_MS = 2 * 60 * 60_000;
+
 export const lyra: GatewayAdapter<LyraCredentials> = {
   id: 'lyra',
   displayName: 'Lyra Collect (PayZen, Systempay, Sogecommerce)',
@@ -20,14 +34,14 @@ export const lyra: GatewayAdapter<LyraCredentials> = {
   secretFields: LYRA_SECRET_FIELDS,
   sourceIps: ['194.50.38.0/24'],
   notifyTimeoutMs: 35_000,
-  // Placeholder until the status API lands: a payment page session does not outlive a day.
-  abandonedAfterMs: 24 * 60 * 60_000,
+  abandonedAfterMs: ABANDONED_AFTER_MS,
   supportsCurrency: (currency) => currencyToNumeric(currency) !== undefined,
   merchantRef: lyraMerchantRef,
   createPayment: createLyraPayment,
   verifyNotification: verifyLyraNotification,
   readReturn: readLyraReturn,
   reply: lyraReply,
+  fetchStatus: fetchLyraStatus,
   offlineAccount: lyraOfflineAccount,
 };
 

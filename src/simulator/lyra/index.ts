@@ -13,5 +13,7 @@ export type {
   SimShop,
   SimTransaction,
   SimTransStatus,
+  StatusApiMode,
+  StatusCall,
 } from './types.js';
-export { SCENARIOS } from './types.js';
+export { SCENARIOS, STATUS_API_MODES } from './types.js';

@@ -37,12 +37,14 @@ export function pay(ctx: PaymentContext, tx: TxState, scenario: Scenario, faults
   tx.scenario = scenario;
   tx.faults = faults;
   tx.settledAmount = tx.form.amount + (hasFault(faults, 'wrong-amount') ? 1 : 0);
+  tx.actedAt = new Date();
+  tx.authNumber = random.digits(6);
   const facts: PaymentFacts = {
     form: tx.form.fields,
     uuid: tx.uuid,
     settledAmount: tx.settledAmount,
-    authNumber: random.digits(6),
-    createdAt: lyraDate(new Date()),
+    authNumber: tx.authNumber,
+    createdAt: lyraDate(tx.actedAt),
   };
   const tags = hasFault(faults, 'wrong-amount') ? ['wrong-amount'] : [];
   const delay = delayOf(faults);

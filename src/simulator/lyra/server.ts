@@ -9,6 +9,7 @@ import { BodyTooLargeError, isJsonBody, readBody, sendHtml, sendJson, wantsJson 
 import { createNotifier } from './notifier.js';
 import { type PaymentContext, pay } from './payment.js';
 import { createRandom } from './random.js';
+import { handleRest, REST_PATH } from './rest.js';
 import { snapshot, type TxState } from './transactions.js';
 import {
   type LyraSimulator,
@@ -16,6 +17,9 @@ import {
   SCENARIOS,
   type Scenario,
   type SimShop,
+  STATUS_API_MODES,
+  type StatusApiMode,
+  type StatusCall,
 } from './types.js';
 
 const PAYMENT_PATH = '/vads-payment/';
@@ -33,6 +37,24 @@ export async function startLyraSimulator(options: LyraSimulatorOptions): Promise
   const ctx: PaymentContext = { clock, random, notifier };
   const byTxn = new Map<string, TxState>();
   const usedKeys = new Set<string>();
+  const statusModes = new Map<string, StatusApiMode>(
+    [...shops.values()].map((shop) => [shop.siteId, shop.statusApi ?? 'ok']),
+  );
+  const statusCalls: StatusCall[] = [];
+  const closing = new AbortController();
+  const rest = (req: IncomingMessage, res: ServerResponse) =>
+    handleRest(
+      {
+        shops,
+        clock,
+        transactions: () => byTxn.values(),
+        mode: (siteId) => statusModes.get(siteId) ?? 'ok',
+        record: (call) => statusCalls.push(call),
+        closing: closing.signal,
+      },
+      req,
+      res,
+    );
 
   async function checkout(req: IncomingMessage, res: ServerResponse) {
     const result = checkCheckout(decodeForm(await readBody(req)), shops, usedKeys);
@@ -47,6 +69,8 @@ export async function startLyraSimulator(options: LyraSimulatorOptions): Promise
       faults: [],
       settledAmount: form.amount,
       captureAt: null,
+      actedAt: null,
+      authNumber: null,
       ipns: [],
     };
     byTxn.set(tx.txn, tx);
@@ -95,7 +119,9 @@ export async function startLyraSimulator(options: LyraSimulatorOptions): Promise
         ? checkout
         : path === PAY_PATH
           ? shopperActs
-          : undefined;
+          : path?.startsWith(REST_PATH)
+            ? rest
+            : undefined;
     if (!route) return sendHtml(res, 404, errorPage('Not found', `no page at ${path}`));
     if (req.method !== 'POST') return sendHtml(res, 405, errorPage('Method not allowed', 'use POST'));
     route(req, res).catch((err: unknown) => {
@@ -115,9 +141,18 @@ export async function startLyraSimulator(options: LyraSimulatorOptions): Promise
   return {
     url,
     paymentUrl: url + PAYMENT_PATH,
+    statusUrl: url + REST_PATH,
     transactions: () => [...byTxn.values()].map((tx) => snapshot(tx, clock.now())),
+    setStatusApi(siteId, mode) {
+      if (!shops.has(siteId)) throw new Error(`no shop ${siteId}`);
+      if (!STATUS_API_MODES.includes(mode))
+        throw new Error(`statusApi must be one of ${STATUS_API_MODES.join(', ')}`);
+      statusModes.set(siteId, mode);
+    },
+    statusCalls: () => statusCalls.map((call) => ({ ...call })),
     idle: () => notifier.idle(),
     async close() {
+      closing.abort();
       notifier.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
@@ -130,6 +165,9 @@ function shopMap(shops: readonly SimShop[]): Map<string, SimShop> {
   const map = new Map<string, SimShop>();
   for (const shop of shops) {
     if (map.has(shop.siteId)) throw new Error(`shop ${shop.siteId} is configured twice`);
+    if (shop.statusApi !== undefined && !STATUS_API_MODES.includes(shop.statusApi)) {
+      throw new Error(`shop ${shop.siteId}: statusApi must be one of ${STATUS_API_MODES.join(', ')}`);
+    }
     map.set(shop.siteId, shop);
   }
   if (map.size === 0) throw new Error('the simulator needs at least one shop');

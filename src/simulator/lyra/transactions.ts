@@ -13,6 +13,10 @@ export interface TxState {
   settledAmount: number;
   /** For `paid`: when the acquirer captures (ms since start), i.e. when IPN #2 is due. */
   captureAt: number | null;
+  /** Wall-clock time the shopper acted: the transaction's creation date (vads_effective_creation_date). */
+  actedAt: Date | null;
+  /** The authorisation number, once the shopper acted. */
+  authNumber: string | null;
   readonly ipns: IpnRecord[];
 }
 

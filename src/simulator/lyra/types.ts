@@ -9,6 +9,29 @@ export interface SimShop {
   readonly notifyUrl?: string;
   /** The shop's default return URL, used when the form carries no vads_url_return. */
   readonly returnUrl?: string;
+  /** The REST API password (`testpassword_…`): without it every REST call for this shop is refused (401, INT_905). */
+  readonly restPassword?: string;
+  /** How the REST status API behaves for this shop at start; `setStatusApi` changes it later. Default 'ok'. */
+  readonly statusApi?: StatusApiMode;
+}
+
+/**
+ * - ok: answers as Lyra does
+ * - down: HTTP 503 with an HTML page, as a load balancer in front of a dead API would
+ * - slow: holds the answer until the caller gives up (or 60 s pass, then answers normally)
+ */
+export type StatusApiMode = 'ok' | 'down' | 'slow';
+export const STATUS_API_MODES: readonly StatusApiMode[] = ['ok', 'down', 'slow'];
+
+/** One call to the REST status API, as the simulator saw it. `at` is ms since the simulator started. */
+export interface StatusCall {
+  readonly at: number;
+  readonly service: string;
+  /** The shop id of the Basic credentials, '' when none could be read. */
+  readonly siteId: string;
+  readonly httpStatus: number;
+  /** What the answer said: a transaction list, PSP_010, INT_905, a fault... */
+  readonly outcome: 'found' | 'not-found' | 'unauthorized' | 'bad-request' | 'down' | 'slow';
 }
 
 export interface LyraSimulatorOptions {
@@ -30,7 +53,13 @@ export interface LyraSimulator {
   readonly url: string;
   /** url + '/vads-payment/': where the checkout form posts. */
   readonly paymentUrl: string;
+  /** url + '/api-payment/V4/': the REST API base (Transaction/Get, Order/Get), a Lyra account's `restUrl`. */
+  readonly statusUrl: string;
   transactions(): SimTransaction[];
+  /** Makes the status API of a shop work, fail or hang from now on. */
+  setStatusApi(siteId: string, mode: StatusApiMode): void;
+  /** Every REST status call received, oldest first. */
+  statusCalls(): StatusCall[];
   /** Resolves when no delivery is scheduled or in flight. */
   idle(): Promise<void>;
   close(): Promise<void>;
