@@ -48,6 +48,10 @@ is not 0.`,
     .action(async (options) => {
       if (!(options.timeScale > 0 && options.timeScale <= 1))
         throw new Error('--time-scale must be in (0, 1]');
+      if (options.chaos) {
+        await chaos(options);
+        return;
+      }
       const bar =
         !options.json && process.stderr.isTTY
           ? new cliProgress.SingleBar(
