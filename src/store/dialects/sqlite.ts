@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Store } from '../dialect.js';
 import type { Database } from '../schema.js';
+import { cachingStatements } from './statement-cache.js';
 
 /**
  * SQLite through better-sqlite3: one connection, one writer. `synchronous=FULL` because we
@@ -17,7 +18,9 @@ export function openSqlite(file: string): Store {
   connection.pragma('synchronous = FULL');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cachingStatements(connection) }),
+  });
   return {
     db,
     dialect: 'sqlite',
