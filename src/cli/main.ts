@@ -3,6 +3,8 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { isQuittanceError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerReconcile } from './commands/reconcile.js';
+import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerSettle } from './commands/settle.js';
 import { registerVerify } from './commands/verify.js';
@@ -21,6 +23,8 @@ registerMigrate(program);
 registerVerify(program);
 registerDemo(program);
 registerSettle(program);
+registerReconcile(program);
+registerReplay(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -155,6 +155,7 @@ async function recordEffect(
       task,
       payload: { eventId, type: effect.type, paymentId: payment.id },
       runAt: now,
+      ...(task === EFFECT_TASK ? { maxAttempts: engine.settings.deliveryMaxAttempts } : {}),
       uniqueKey: `${task}:${eventId}`,
       now,
     });

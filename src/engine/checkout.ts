@@ -4,6 +4,7 @@ import type { Checkout } from '../gateways/gateway.js';
 import { findPaymentByIdempotencyKey, insertPayment, type PaymentRecord } from '../store/repos/payments.js';
 import { nextSequenceValue } from '../store/repos/sequences.js';
 import type { Engine } from './engine.js';
+import { scheduleReconcile } from './reconcile-task.js';
 
 export interface CreatePaymentInput {
   readonly account: string;
@@ -107,6 +108,9 @@ async function insertNew(
       idempotencyKey: input.idempotencyKey,
       now,
     });
+    // The first reconciliation check, committed with the payment: if no notification ever comes,
+    // the janitor still asks the gateway (reconcile-task.ts).
+    await scheduleReconcile(engine, tx, payment, 0);
     return { payment, checkout, replayed: false };
   });
 }

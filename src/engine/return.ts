@@ -1,19 +1,34 @@
-import { isFailure, isPaid, QuittanceError } from '../core/index.js';
+import type { ResolvedAccount } from '../config/load.js';
+import { isFailure, isFinal, isPaid, type PaymentState, QuittanceError } from '../core/index.js';
 import type { RawRequest } from '../gateways/gateway.js';
 import { findPayment } from '../store/repos/payments.js';
 import type { Engine } from './engine.js';
 import { ingest, type Precheck } from './ingest.js';
+import { reconcilePayment } from './reconcile.js';
 
 export interface ReturnResult {
-  /** Where the customer's browser goes next: the shop's success, failure or pending page. */
+  /**
+   * Where the customer's browser goes next: the shop's success or failure page once the payment is
+   * final, else quittance's own waiting page (`/pay/:paymentId/wait`), which follows the payment
+   * until it is final and falls back to the shop's pending page.
+   */
   readonly location: string;
   readonly inboxId: string;
+  /** The customer is sent to the waiting page: the payment is not final yet. */
+  readonly waiting: boolean;
 }
 
 /**
- * The customer is back from the gateway. Signed return data settles the payment like a
- * notification would (the notification may never come); unsigned or forged data changes nothing.
- * Either way the customer is sent to the page that matches what we now know, never to an error.
+ * The customer is back from the gateway (DESIGN.md, "Every path to the truth": Return).
+ *
+ * 1. Signed return data settles the payment like a notification would (the notification may never
+ *    come); unsigned or forged data changes nothing. Either way the raw request is kept (`ingest`).
+ * 2. When the return carried nothing signed about this payment and it is not final, we ask the
+ *    gateway (`reconcilePayment`, through the same state machine) with the short
+ *    `settings.returnTimeoutMs`. A failure or a slow gateway only means we know no more: the
+ *    customer never sees an error for it.
+ * 3. The customer is sent to the page that matches what we now know: the shop's success or failure
+ *    page, or, when nothing is final yet, our waiting page.
  */
 export async function handleReturn(
   engine: Engine,
@@ -45,7 +60,37 @@ export async function handleReturn(
       `no payment ${input.paymentId} at account ${input.accountId}`,
     );
   }
-  const payment = (await findPayment(engine.store.db, input.paymentId)) ?? known;
+  let payment = (await findPayment(engine.store.db, input.paymentId)) ?? known;
+  const signed = result.applied.some((a) => a.payment?.id === payment.id);
+  if (!signed && !isFinal(payment.status) && account.adapter.fetchStatus) {
+    try {
+      await reconcilePayment(engine, payment.id, {
+        reason: 'customer return without signed data',
+        timeoutMs: engine.settings.returnTimeoutMs,
+        alert: false,
+      });
+      payment = (await findPayment(engine.store.db, payment.id)) ?? payment;
+    } catch (error) {
+      engine.logger.warn(
+        { err: error, paymentId: payment.id },
+        'status check on return failed; the customer waits for the notification',
+      );
+    }
+  }
+  if (isFinal(payment.status)) {
+    return { location: shopPage(account, payment), inboxId: result.inboxId, waiting: false };
+  }
+  return { location: waitPage(engine, payment.id), inboxId: result.inboxId, waiting: true };
+}
+
+/**
+ * The shop's page for the payment as it stands: success (authorized and beyond), failure, or pending
+ * (not final), with the payment id, the shop's order reference and the status as parameters.
+ */
+export function shopPage(
+  account: Pick<ResolvedAccount, 'shop'>,
+  payment: Pick<PaymentState, 'id' | 'status'> & { readonly orderRef: string },
+): string {
   const target = isPaid(payment.status)
     ? account.shop.successUrl
     : isFailure(payment.status)
@@ -55,5 +100,10 @@ export async function handleReturn(
   url.searchParams.set('payment', payment.id);
   url.searchParams.set('order', payment.orderRef);
   url.searchParams.set('status', payment.status);
-  return { location: url.toString(), inboxId: result.inboxId };
+  return url.toString();
+}
+
+/** quittance's waiting page for a payment, started now (`since` bounds how long it waits). */
+export function waitPage(engine: Engine, paymentId: string): string {
+  return `${engine.publicUrl}/pay/${encodeURIComponent(paymentId)}/wait?since=${engine.clock().getTime()}`;
 }

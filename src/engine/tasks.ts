@@ -1,11 +1,15 @@
 import type { TaskDefinition } from '../jobs/worker.js';
-import { HANDLER_TASK } from './apply-signal.js';
+import { EFFECT_TASK, HANDLER_TASK } from './apply-signal.js';
+import { deliverWebhookTask } from './deliver.js';
 import type { Engine } from './engine.js';
 import { runHandlersTask } from './handlers-task.js';
+import { RECONCILE_TASK, reconcileTask } from './reconcile-task.js';
 
 /** Every task the worker knows, by name. */
 export function engineTasks(engine: Engine): Record<string, TaskDefinition> {
   return {
     [HANDLER_TASK]: runHandlersTask(engine),
+    [RECONCILE_TASK]: reconcileTask(engine),
+    [EFFECT_TASK]: deliverWebhookTask(engine),
   };
 }

@@ -9,6 +9,7 @@ import { inboxRoutes } from './routes/api-inbox.js';
 import { paymentRoutes } from './routes/api-payments.js';
 import { notifyRoutes } from './routes/notify.js';
 import { returnRoutes } from './routes/return.js';
+import { waitRoutes } from './routes/wait.js';
 
 export interface AppOptions {
   /** The TCP peer's address. Defaults to the Node socket; tests without a socket pass their own. */
@@ -52,6 +53,7 @@ export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Ho
 
   notifyRoutes(app, engine, resolved);
   returnRoutes(app, engine, resolved);
+  waitRoutes(app, engine);
 
   const api = new Hono();
   api.use('*', bearerAuth(engine.config.apiKeys));

@@ -18,6 +18,20 @@ export class PermanentJobError extends Error {
   override readonly name = 'PermanentJobError';
 }
 
+/**
+ * Thrown by a handler that knows when trying again makes sense (a `Retry-After` answer): the attempt
+ * counts as failed, and the next one runs no earlier than `at` (nor earlier than the task's backoff).
+ */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+  readonly at: Date;
+
+  constructor(at: Date, message?: string, options?: ErrorOptions) {
+    super(message ?? `retry no earlier than ${at.toISOString()}`, options);
+    this.at = at;
+  }
+}
+
 export interface JobContext {
   /** Aborts when the worker stops or the job's lease is lost: stop work, it will run again. */
   readonly signal: AbortSignal;
@@ -120,11 +134,15 @@ export function startWorker(options: WorkerOptions): Worker {
       } else {
         const now = clock();
         const delay = retryDelay(task?.backoff ?? DEFAULT_BACKOFF, job.attempts, random());
+        const retryAt = Math.max(
+          now.getTime() + delay,
+          error instanceof RetryLaterError ? error.at.getTime() : 0,
+        );
         await failJob(options.db, job, {
           workerId,
           now,
           error: describe(error),
-          retryAt: new Date(now.getTime() + delay),
+          retryAt: new Date(retryAt),
           permanent: error instanceof PermanentJobError,
         }).catch((e) => report(e, job));
       }

@@ -10,6 +10,9 @@ import type {
   GatewayReply,
   RawRequest,
   ReplyOutcome,
+  StatusAnswer,
+  StatusIo,
+  StatusQuery,
   Verdict,
 } from '../../src/gateways/gateway.js';
 
@@ -87,6 +90,11 @@ export function testGatewayContract<Credentials>(options: GatewayContractOptions
       assert.match(adapter.id, /^[a-z][a-z0-9-]*$/);
       assert.ok(adapter.displayName.length > 0);
       assert.ok(Number.isFinite(adapter.notifyTimeoutMs) && adapter.notifyTimeoutMs > 0);
+      assert.ok(
+        Number.isFinite(adapter.abandonedAfterMs) && adapter.abandonedAfterMs > 0,
+        'abandonedAfterMs',
+      );
+      assert.ok(adapter.fetchStatus === undefined || typeof adapter.fetchStatus === 'function');
       for (const range of adapter.sourceIps) assert.match(range, /^[0-9a-f.:]+\/\d{1,3}$/i);
       const parsed = adapter.credentialsSchema.safeParse(account.credentials);
       assert.ok(
@@ -250,6 +258,148 @@ export function testGatewayContract<Credentials>(options: GatewayContractOptions
         }),
         { numRuns },
       );
+    });
+  });
+}
+
+/** What `testStatusContract` needs: an account able to ask the status API and a fake of that API. */
+export interface StatusContractOptions<Credentials> {
+  readonly adapter: GatewayAdapter<Credentials>;
+  /** An account whose credentials include what `fetchStatus` needs (API password...). */
+  readonly account: GatewayAccount<Credentials>;
+  /** Gateway status words, each with the status a poll must yield. At least one. */
+  readonly statuses: Readonly<Record<string, PaymentStatus>>;
+  /** A fetch answering as the gateway's status API does about the payment made with `request`, in `status`. */
+  gatewayFetch(request: CheckoutRequest, status: string): typeof fetch;
+  /** A fetch answering as the gateway's status API does about a payment it has no trace of. */
+  unknownFetch(request: CheckoutRequest): typeof fetch;
+  /** The amount of the test payments; 12.50 EUR unless the gateway does not take euros. */
+  readonly amount?: Money | undefined;
+}
+
+/**
+ * What `fetchStatus` must do whatever the protocol: poll signals whose lookup finds the payment, not-found for a
+ * payment the gateway never saw, a retryable failure when the network fails or the caller's time runs out, only the
+ * `fetch` and the signal it is handed, and no secret in any reason.
+ */
+export function testStatusContract<Credentials>(options: StatusContractOptions<Credentials>): void {
+  const { adapter, account } = options;
+  const statuses = Object.entries(options.statuses);
+
+  function request(dailySequence = 7): CheckoutRequest {
+    const paymentId = `pay_status${String(dailySequence).padStart(6, '0')}`;
+    return {
+      paymentId,
+      orderRef: `ORDER-${dailySequence}`,
+      merchantRef: adapter.merchantRef({ paymentId, now: NOW, dailySequence }),
+      amount: options.amount ?? money(1250, 'EUR'),
+      now: NOW,
+      urls: {
+        notify: `https://quittance.example/notify/${account.id}`,
+        return: `https://quittance.example/return/${paymentId}`,
+      },
+    };
+  }
+
+  function queryOf(req: CheckoutRequest): StatusQuery {
+    return {
+      paymentId: req.paymentId,
+      orderRef: req.orderRef,
+      merchantRef: req.merchantRef,
+      gatewayRef: null,
+      amount: req.amount,
+      createdAt: req.now,
+    };
+  }
+
+  /** Calls fetchStatus with the global fetch made to fail the test: an adapter may use only `io.fetch`. */
+  async function ask(
+    req: CheckoutRequest,
+    io: Partial<StatusIo> & Pick<StatusIo, 'fetch'>,
+  ): Promise<StatusAnswer> {
+    const fetchStatus = adapter.fetchStatus?.bind(adapter);
+    assert.ok(fetchStatus, 'the adapter has fetchStatus');
+    const global = globalThis.fetch;
+    globalThis.fetch = (() => assert.fail('fetchStatus called the global fetch')) as typeof fetch;
+    try {
+      return await fetchStatus(account, queryOf(req), {
+        signal: new AbortController().signal,
+        now: new Date(NOW.getTime() + 60_000),
+        ...io,
+      });
+    } finally {
+      globalThis.fetch = global;
+    }
+  }
+
+  function assertNoSecret(answer: StatusAnswer): void {
+    if (answer.kind === 'found') return;
+    assert.ok(answer.reason.length > 0, 'a reason is given');
+    const credentials = account.credentials as Record<string, unknown>;
+    for (const field of adapter.secretFields) {
+      const secret = credentials[field];
+      if (typeof secret === 'string' && secret.length >= 4) {
+        assert.ok(!answer.reason.includes(secret), `the reason does not quote the secret ${field}`);
+      }
+    }
+  }
+
+  describe(`gateway contract: ${adapter.id} fetchStatus`, () => {
+    it('has fetchStatus and statuses to test', () => {
+      assert.equal(typeof adapter.fetchStatus, 'function');
+      assert.ok(statuses.length > 0);
+    });
+
+    for (const [word, expected] of statuses) {
+      it(`polls a ${word} payment: poll signals in status ${expected} whose lookup finds the payment`, async () => {
+        const req = request();
+        const answer = await ask(req, { fetch: options.gatewayFetch(req, word) });
+        assert.equal(answer.kind, 'found', answer.kind === 'found' ? '' : answer.reason);
+        assert.ok(answer.kind === 'found' && answer.signals.length > 0, 'at least one signal');
+        for (const signal of answer.signals) {
+          assert.equal(signal.source, 'poll');
+          assert.equal(signal.status, expected);
+          assert.ok(
+            signal.lookup.paymentId === req.paymentId || signal.lookup.merchantRef === req.merchantRef,
+            `the lookup finds the payment: ${JSON.stringify(signal.lookup)}`,
+          );
+          if (signal.amount) assert.deepEqual(signal.amount, req.amount);
+        }
+      });
+    }
+
+    it('says not-found for a payment the gateway has no trace of', async () => {
+      const req = request(8);
+      const answer = await ask(req, { fetch: options.unknownFetch(req) });
+      assert.equal(answer.kind, 'not-found');
+      assertNoSecret(answer);
+    });
+
+    it('fails, retryably, when the network fails', async () => {
+      const answer = await ask(request(), {
+        fetch: (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch,
+      });
+      assert.ok(answer.kind === 'failed' && answer.retryable, JSON.stringify(answer));
+      assertNoSecret(answer);
+    });
+
+    it("fails, retryably, when the caller's time runs out, and passes the caller's signal on", async () => {
+      const controller = new AbortController();
+      const seen: (AbortSignal | null | undefined)[] = [];
+      const hanging = ((_: unknown, init?: RequestInit) => {
+        seen.push(init?.signal);
+        return new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
+        });
+      }) as typeof fetch;
+      setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), 10);
+      const answer = await ask(request(), { fetch: hanging, signal: controller.signal });
+      assert.ok(answer.kind === 'failed' && answer.retryable, JSON.stringify(answer));
+      assert.ok(
+        seen.length > 0 && seen.every((s) => s === controller.signal),
+        'every call carries io.signal',
+      );
+      assertNoSecret(answer);
     });
   });
 }

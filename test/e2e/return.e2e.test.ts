@@ -36,6 +36,11 @@ function returnPath(p: CreatedPayment, account = 'shop'): string {
   return `/return/${account}/${p.id}`;
 }
 
+/** quittance's own waiting page, where a customer goes while the payment is not final. */
+function waitingPage(q: Quittance, p: CreatedPayment): string {
+  return `${q.url}/pay/${p.id}/wait`;
+}
+
 describe('GET|POST /return/:accountId/:paymentId', () => {
   let q: Quittance;
   before(async () => {
@@ -136,15 +141,15 @@ describe('GET|POST /return/:accountId/:paymentId', () => {
       },
     ],
   ] as const) {
-    it(`a forged return (${name}): 303 to the pending page, payment unchanged, entry rejected`, async () => {
+    it(`a forged return (${name}): 303 to the waiting page, payment unchanged, entry rejected`, async () => {
       const payment = await createPayment(q);
 
       const a = await customerReturn(q, 'shop', payment.id, forge(payment));
 
       assert.equal(a.status, 303, a.text);
       const { page, params } = landing(a.location);
-      assert.equal(page, SHOP.pendingUrl);
-      assert.equal(params.status, 'created');
+      assert.equal(page, waitingPage(q, payment));
+      assert.match(params.since ?? '', /^\d+$/);
       const [entry] = await inboxAt(q, returnPath(payment));
       assert.equal(entry?.verdict, 'rejected');
       assert.match(entry?.reasonCode ?? '', /^SIGNATURE_(MISMATCH|MISSING)$/);
@@ -172,13 +177,14 @@ describe('GET|POST /return/:accountId/:paymentId', () => {
   });
 
   for (const method of ['GET', 'POST'] as const) {
-    it(`a plain ${method} return with no fields: 303 to the pending page, nothing settled, still kept`, async () => {
+    it(`a plain ${method} return with no fields: 303 to the waiting page, nothing settled, still kept`, async () => {
       const payment = await createPayment(q);
       const a = await customerReturn(q, 'shop', payment.id, undefined, method);
       assert.equal(a.status, 303, a.text);
-      const { page, params } = landing(a.location);
-      assert.equal(page, SHOP.pendingUrl);
-      assert.equal(params.status, 'created');
+      const { page } = landing(a.location);
+      // Nothing signed: the status API was asked (this account has no REST password, so it could
+      // not be), and the customer waits on quittance's page for the notification.
+      assert.equal(page, waitingPage(q, payment));
       const entries = await inboxAt(q, returnPath(payment));
       assert.equal(entries.length, 1, 'the visit is kept');
       assert.equal(entries[0]?.method, method);
@@ -231,8 +237,8 @@ describe('GET|POST /return/:accountId/:paymentId', () => {
 
     assert.equal(answer.status, 303, answer.text);
     const { page, params } = landing(answer.location);
-    assert.equal(page, SHOP.pendingUrl);
-    assert.deepEqual(params, { payment: b.id, order: b.orderRef, status: 'created' });
+    assert.equal(page, waitingPage(q, b));
+    assert.deepEqual(Object.keys(params), ['since']);
     await assertUntouched(q, b.id);
     await assertUntouched(q, a.id);
     const [entry] = await inboxAt(q, returnPath(b));
@@ -259,7 +265,7 @@ describe('GET|POST /return/:accountId/:paymentId', () => {
     assert.equal((await paymentOf(q, payment.id)).status, 'authorized');
   });
 
-  it('a wrong-amount return, validly signed: pending page, flagged, never paid', async () => {
+  it('a wrong-amount return, validly signed: waiting page, flagged, never paid', async () => {
     const payment = await createPayment(q, { amount: 990 });
     const a = await customerReturn(
       q,
@@ -268,7 +274,7 @@ describe('GET|POST /return/:accountId/:paymentId', () => {
       lyraFields(payment, 'AUTHORISED', { source: 'return', extra: { vads_amount: '991' } }),
     );
     assert.equal(a.status, 303, a.text);
-    assert.equal(landing(a.location).page, SHOP.pendingUrl);
+    assert.equal(landing(a.location).page, waitingPage(q, payment));
     const stored = await paymentOf(q, payment.id);
     assert.equal(stored.status, 'created');
     assert.equal(stored.needsReview, true);

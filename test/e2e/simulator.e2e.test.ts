@@ -137,7 +137,11 @@ describe('a full run against the Lyra simulator', () => {
     for (const { planned, customer } of runs) {
       if (!planned.followReturn) continue;
       assert.equal(customer.returnStatus, 303, `return of #${planned.n}`);
-      assert.match(customer.location ?? '', /^https:\/\/shop\.example\/order\/(success|failure|pending)\?/);
+      // A shop page, or quittance's waiting page while the payment is not final yet.
+      assert.match(
+        customer.location ?? '',
+        /^(https:\/\/shop\.example\/order\/(success|failure|pending)\?|http:\/\/127\.0\.0\.1:\d+\/pay\/pay_\w+\/wait\?since=\d+$)/,
+      );
     }
   });
 

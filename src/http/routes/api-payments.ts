@@ -4,6 +4,7 @@ import { QuittanceError } from '../../core/errors.js';
 import { createPayment } from '../../engine/checkout.js';
 import type { Engine } from '../../engine/engine.js';
 import { getPaymentView } from '../../engine/payments.js';
+import { waitForFinal, waitSeconds } from '../../engine/wait.js';
 
 const createBody = z
   .object({
@@ -49,7 +50,14 @@ export function paymentRoutes(api: Hono, engine: Engine): void {
     return c.json({ id: payment.id, status: payment.status, checkout }, replayed ? 200 : 201);
   });
 
+  /**
+   * `?wait=N` (0 to 60 seconds): when the payment is not final, hold the answer until it is (or N
+   * seconds pass, or the client goes away), then answer the view as usual. The shop's pending page
+   * can long-poll this instead of polling.
+   */
   api.get('/payments/:id', async (c) => {
+    const wait = waitSeconds(c.req.query('wait'));
+    if (wait > 0) await waitForFinal(engine, c.req.param('id'), wait * 1000, c.req.raw.signal);
     const view = await getPaymentView(engine, c.req.param('id'));
     if (!view) throw new QuittanceError('NOT_FOUND', `no payment ${c.req.param('id')}`);
     return c.json(view);
