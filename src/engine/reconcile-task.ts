@@ -23,29 +23,55 @@ const STEP_BACKOFF: Backoff = {
 
 export interface ReconcilePayload {
   readonly paymentId: string;
-  /** Index in `settings.reconcileSchedule`: this check runs at created_at + schedule[step]. */
+  /**
+   * Index in `settings.reconcileSchedule`: this check runs at created_at + schedule[step]; one past
+   * the end is the check at the adapter's `abandonedAfterMs` (see `reconcileCheckAt`).
+   */
   readonly step: number;
 }
 
 /**
- * Schedules check `step` of a payment, at its creation time + `schedule[step]`, inside the caller's
- * transaction. The unique key makes scheduling the same step twice (a job run twice after a lost
- * lease, a retried checkout) a no-op.
+ * When check `step` of a payment runs: at its creation + `schedule[step]`; then, once past the
+ * schedule, one more check at creation + the adapter's `abandonedAfterMs` if that comes later than
+ * the last one (the moment a payment the gateway has no trace of may be called expired, so a short
+ * schedule still ends every abandoned payment as `expired`); undefined after that.
+ */
+export function reconcileCheckAt(
+  engine: Engine,
+  payment: { readonly accountId: string; readonly createdAt: Date },
+  step: number,
+): Date | undefined {
+  const schedule = engine.settings.reconcileSchedule;
+  const created = payment.createdAt.getTime();
+  const delay = schedule[step];
+  if (delay !== undefined) return new Date(created + delay);
+  const adapter = engine.config.accounts.get(payment.accountId)?.adapter;
+  const last = schedule.at(-1) ?? 0;
+  if (step === schedule.length && adapter?.fetchStatus && adapter.abandonedAfterMs > last) {
+    return new Date(created + adapter.abandonedAfterMs);
+  }
+  return undefined;
+}
+
+/**
+ * Schedules check `step` of a payment (see `reconcileCheckAt`), inside the caller's transaction.
+ * The unique key makes scheduling the same step twice (a job run twice after a lost lease, a retried
+ * checkout) a no-op. False when there is no such step, or it was scheduled already.
  */
 export async function scheduleReconcile(
   engine: Engine,
   tx: Kysely<Database>,
-  payment: { readonly id: string; readonly createdAt: Date },
+  payment: { readonly id: string; readonly accountId: string; readonly createdAt: Date },
   step: number,
 ): Promise<boolean> {
-  const delay = engine.settings.reconcileSchedule[step];
-  if (delay === undefined) return false;
+  const runAt = reconcileCheckAt(engine, payment, step);
+  if (runAt === undefined) return false;
   const payload: ReconcilePayload = { paymentId: payment.id, step };
   return enqueue(tx, {
     id: engine.ids('job'),
     task: RECONCILE_TASK,
     payload,
-    runAt: new Date(payment.createdAt.getTime() + delay),
+    runAt,
     maxAttempts: STEP_MAX_ATTEMPTS,
     uniqueKey: `reconcile:${payment.id}:${step}`,
     now: engine.clock(),
@@ -59,7 +85,8 @@ export async function scheduleReconcile(
  * - does nothing when the payment is already final (the usual case: the notification came);
  * - else asks the gateway (`reconcilePayment`); an unanswered question is thrown so the worker retries
  *   the step with STEP_BACKOFF, except on its last attempt, when the chain moves on regardless;
- * - if the payment is still not final, schedules the next check, or, after the last one, raises a
+ * - if the payment is still not final, schedules the next check (one more at the adapter's
+ *   `abandonedAfterMs` when the schedule ends before it), or, after the last one, raises a
  *   `payment-stuck` alert for a person.
  *
  * A gateway with no status API is not polled again after the first check: its alert already asks a
@@ -75,9 +102,8 @@ export function reconcileTask(engine: Engine): TaskDefinition {
       if (!payment) throw new PermanentJobError(`payment ${paymentId} does not exist`);
       if (isFinal(payment.status)) return;
 
-      const schedule = engine.settings.reconcileSchedule;
       const result = await reconcilePayment(engine, paymentId, {
-        reason: `scheduled check ${step + 1} of ${schedule.length}`,
+        reason: `scheduled check ${step + 1}`,
         signal: context.signal,
       });
       // Stopped (the worker stops, the lease was lost): the step runs again, it must not move on.
@@ -89,8 +115,8 @@ export function reconcileTask(engine: Engine): TaskDefinition {
       const account = engine.config.accounts.get(payment.accountId);
       if (result.outcome === 'impossible' && !account?.adapter.fetchStatus) return;
 
-      if (step + 1 >= schedule.length) {
-        await raiseStuck(engine, { ...payment, status: result.status }, result.reason);
+      if (reconcileCheckAt(engine, payment, step + 1) === undefined) {
+        await raiseStuck(engine, { ...payment, status: result.status }, step + 1, result.reason);
         return;
       }
       await engine.store.db.transaction().execute((tx) => scheduleReconcile(engine, tx, payment, step + 1));
@@ -106,11 +132,15 @@ function parsePayload(payload: unknown): ReconcilePayload {
   return { paymentId: p.paymentId, step: p.step as number };
 }
 
-async function raiseStuck(engine: Engine, payment: PaymentRecord, lastAnswer: string): Promise<void> {
+async function raiseStuck(
+  engine: Engine,
+  payment: PaymentRecord,
+  checks: number,
+  lastAnswer: string,
+): Promise<void> {
   const account = engine.config.accounts.get(payment.accountId);
   const gateway = account?.adapter.displayName ?? 'the gateway';
   const age = engine.clock().getTime() - payment.createdAt.getTime();
-  const checks = engine.settings.reconcileSchedule.length;
   const raised = await raiseAlert(engine.store.db, {
     id: engine.ids('alert'),
     kind: PAYMENT_STUCK_ALERT,

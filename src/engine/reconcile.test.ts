@@ -255,28 +255,61 @@ describe('the reconcile-payment task', () => {
 
   it('walks the schedule while the gateway has nothing, then raises payment-stuck after the last step', async () => {
     await t.close();
-    // Never expires on its own, so the whole schedule runs.
-    t = await testEngine({ fake: fakeGateway({ abandonedAfterMs: 10 * 24 * HOUR }) });
+    // The gateway knows the payment but nothing is decided, ever: the whole schedule runs, plus the
+    // check at the adapter's abandonment time (10 days, later than the schedule's last 24 h).
+    const ABANDONED = 10 * 24 * HOUR;
+    t = await testEngine({ fake: fakeGateway({ abandonedAfterMs: ABANDONED }) });
+    t.fake.answer = () => ({ kind: 'found', signals: [] });
     const p = await newPayment();
-    for (let step = 0; step < SCHEDULE.length; step++) {
+    const times = [...SCHEDULE, ABANDONED];
+    for (const [step, delay] of times.entries()) {
       const job = (await reconcileJobs(p.id)).find((j) => (j.payload as { step: number }).step === step);
       assert.ok(job, `step ${step} is scheduled`);
-      assert.equal(job.runAt.getTime(), p.createdAt.getTime() + (SCHEDULE[step] as number), `step ${step}`);
+      assert.equal(job.runAt.getTime(), p.createdAt.getTime() + delay, `step ${step}`);
       assert.equal(job.uniqueKey, `reconcile:${p.id}:${step}`);
       t.advance(job.runAt.getTime() - t.now().getTime());
       await runJob(job);
       // A job run twice (a lost lease) schedules the next step once.
       await runJob(job);
     }
-    assert.equal(t.fake.asked.length, SCHEDULE.length * 2);
-    assert.equal((await reconcileJobs(p.id)).length, SCHEDULE.length, 'nothing after the last step');
+    assert.equal(t.fake.asked.length, times.length * 2);
+    assert.equal((await reconcileJobs(p.id)).length, times.length, 'nothing after the last step');
     const alerts = await listAlerts(t.engine.store.db, { kind: 'payment-stuck' });
     assert.equal(alerts.length, 1);
     assert.equal(alerts[0]?.paymentId, p.id);
     assert.match(
       alerts[0]?.message ?? '',
-      /is still created 1 d after its creation, after 6 checks at Fake Pay/,
+      /is still created 10 d after its creation, after 7 checks at Fake Pay/,
     );
+  });
+
+  it('with the default schedule (24 h past the 2 h abandonment) no extra check is added', async () => {
+    const p = await newPayment();
+    t.fake.answer = () => ({ kind: 'found', signals: [] });
+    for (const step of SCHEDULE.keys()) {
+      const job = (await reconcileJobs(p.id)).find((j) => (j.payload as { step: number }).step === step);
+      assert.ok(job);
+      t.advance(job.runAt.getTime() - t.now().getTime());
+      await runJob(job);
+    }
+    assert.equal((await reconcileJobs(p.id)).length, SCHEDULE.length);
+    assert.equal((await listAlerts(t.engine.store.db, { kind: 'payment-stuck' })).length, 1);
+  });
+
+  it('a schedule shorter than the abandonment time still ends an untraced payment as expired', async () => {
+    await t.close();
+    t = await testEngine({ config: { reconcile: { schedule: '1s,2s' } } });
+    const p = await newPayment();
+    for (const step of [0, 1, 2]) {
+      const job = (await reconcileJobs(p.id)).find((j) => (j.payload as { step: number }).step === step);
+      assert.ok(job, `step ${step}`);
+      t.advance(job.runAt.getTime() - t.now().getTime());
+      await runJob(job);
+    }
+    const last = (await reconcileJobs(p.id)).at(-1);
+    assert.equal(last?.runAt.getTime(), p.createdAt.getTime() + 2 * HOUR, 'the check at abandonedAfterMs');
+    assert.equal((await findPayment(t.engine.store.db, p.id))?.status, 'expired');
+    assert.deepEqual(await listAlerts(t.engine.store.db), []);
   });
 
   it('stops as soon as the payment is final, and skips the question when it already is', async () => {
