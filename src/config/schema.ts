@@ -84,6 +84,8 @@ export const configSchema = z
         schedule: schedule.default('1m,5m,15m,1h,6h,24h'),
         /** How long a customer's return waits for the gateway's status API. */
         returnTimeout: duration.default('3s'),
+        /** Overrides each gateway's own horizon after which a payment it has no trace of is expired. */
+        abandonedAfter: duration.optional(),
       })
       .strict()
       .default({ schedule: '1m,5m,15m,1h,6h,24h', returnTimeout: '3s' }),

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/load.js';
+import type { AnyGatewayAdapter } from '../gateways/gateway.js';
 import { parseDuration, parseSchedule } from '../jobs/backoff.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/dialect.js';
@@ -12,6 +13,8 @@ import { type IdGenerator, monotonicIds } from './ids.js';
 export interface EngineSettings {
   readonly reconcileSchedule: readonly number[];
   readonly returnTimeoutMs: number;
+  /** Overrides every gateway's abandonment horizon (tests, the chaos run); undefined: the gateway's. */
+  readonly abandonedAfterMs: number | undefined;
   readonly deliverySchedule: readonly number[];
   readonly deliveryMaxAttempts: number;
   readonly deliveryTimeoutMs: number;
@@ -82,6 +85,10 @@ export function settingsOf(config: ResolvedConfig): EngineSettings {
   return {
     reconcileSchedule: parseSchedule(config.reconcile.schedule),
     returnTimeoutMs: parseDuration(config.reconcile.returnTimeout),
+    abandonedAfterMs:
+      config.reconcile.abandonedAfter === undefined
+        ? undefined
+        : parseDuration(config.reconcile.abandonedAfter),
     deliverySchedule: parseSchedule(config.delivery.schedule),
     deliveryMaxAttempts: config.delivery.maxAttempts,
     deliveryTimeoutMs: parseDuration(config.delivery.timeout),
@@ -93,4 +100,9 @@ export function settingsOf(config: ResolvedConfig): EngineSettings {
       leaseMs: parseDuration(config.worker.lease),
     },
   };
+}
+
+/** How long after creation a payment its gateway has no trace of may be called expired. */
+export function abandonedAfterMs(engine: Engine, adapter: AnyGatewayAdapter): number {
+  return engine.settings.abandonedAfterMs ?? adapter.abandonedAfterMs;
 }

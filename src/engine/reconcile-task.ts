@@ -6,7 +6,7 @@ import { PermanentJobError, type TaskDefinition } from '../jobs/worker.js';
 import { raiseAlert } from '../store/repos/alerts.js';
 import { findPayment, type PaymentRecord } from '../store/repos/payments.js';
 import type { Database } from '../store/schema.js';
-import type { Engine } from './engine.js';
+import { abandonedAfterMs, type Engine } from './engine.js';
 import { formatDuration, reconcilePayment } from './reconcile.js';
 
 export const RECONCILE_TASK = 'reconcile-payment';
@@ -47,8 +47,8 @@ export function reconcileCheckAt(
   if (delay !== undefined) return new Date(created + delay);
   const adapter = engine.config.accounts.get(payment.accountId)?.adapter;
   const last = schedule.at(-1) ?? 0;
-  if (step === schedule.length && adapter?.fetchStatus && adapter.abandonedAfterMs > last) {
-    return new Date(created + adapter.abandonedAfterMs);
+  if (step === schedule.length && adapter?.fetchStatus && abandonedAfterMs(engine, adapter) > last) {
+    return new Date(created + abandonedAfterMs(engine, adapter));
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import { raiseAlert } from '../store/repos/alerts.js';
 import { findPayment, type PaymentRecord } from '../store/repos/payments.js';
 import type { JournaledSettlement } from '../store/repos/signals.js';
 import { type AppliedSignal, applySignal } from './apply-signal.js';
-import type { Engine } from './engine.js';
+import { abandonedAfterMs, type Engine } from './engine.js';
 import { announce } from './ingest.js';
 
 /**
@@ -99,7 +99,7 @@ export async function reconcilePayment(
     }
     case 'not-found': {
       const age = engine.clock().getTime() - payment.createdAt.getTime();
-      const after = account.adapter.abandonedAfterMs;
+      const after = abandonedAfterMs(engine, account.adapter);
       if (age < after) {
         return {
           outcome: 'not-found',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { isFinal, isPaid, type PaymentStatus } from '../../core/index.js';
-import { payAsCustomer } from '../../simulator/lyra/customer.js';
+import { CustomerError, payAsCustomer } from '../../simulator/lyra/customer.js';
 import type { Fault } from '../../simulator/lyra/faults.js';
 import { startLyraSimulator } from '../../simulator/lyra/index.js';
 import { mulberry32 } from '../../simulator/lyra/random.js';
@@ -46,6 +46,9 @@ export interface ChaosSummary {
   readonly timeToFinalP50Ms: number;
   readonly timeToFinalP99Ms: number;
   readonly notReturned: number;
+  /** Customers the simulated gateway turned away (a fault of the run, not of quittance): must be 0. */
+  readonly customerErrors: number;
+  readonly firstCustomerError?: string;
   readonly durationMs: number;
   readonly seed: number;
   readonly directory: string;
@@ -95,7 +98,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       apiKeys: [apiKey],
       logLevel: 'warn',
       worker: { enabled: true, concurrency: 8, pollInterval: '100ms', lease: '5s' },
-      reconcile: { schedule: '1s,2s,4s,8s,15s,30s,60s', returnTimeout: '1s' },
+      reconcile: { schedule: '1s,2s,4s,8s,15s', returnTimeout: '1s', abandonedAfter: '20s' },
       delivery: {
         schedule: '100ms,250ms,500ms,1s,2s,4s',
         maxAttempts: 30,
@@ -148,6 +151,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   })();
 
   let done = 0;
+  let customerErrors = 0;
+  let firstCustomerError: string | undefined;
   await forEachConcurrently(plan, options.concurrency, async (p) => {
     const { id, checkout } = await createWithRetry(url, apiKey, p);
     createdAt.set(id, Date.now());
@@ -158,8 +163,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         faults: [...p.faults],
         followReturn: p.returns,
       });
-    } catch {
-      // quittance was down when the customer came back: like a closed browser.
+    } catch (error) {
+      // The return failing (quittance down at that instant) is a closed browser, part of the test;
+      // the gateway refusing the customer is a fault of the run itself, counted and reported.
+      if (error instanceof CustomerError) {
+        customerErrors++;
+        firstCustomerError ??= error.message;
+      }
     }
     options.onProgress?.({ phase: 'paying', done: ++done, total: plan.length });
   });
@@ -173,15 +183,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 
   options.onProgress?.({ phase: 'settling', done: 0, total: 1 });
   await simulator.idle();
+  options.onProgress?.({ phase: 'idle', done: 0, total: 1 });
   const store = createStore(`sqlite:${database}`);
   try {
     const deadline = Date.now() + options.settleTimeoutMs;
     while (Date.now() < deadline) {
+      // Waiting for what the gateway decided: a payment the customer never submitted stays open at
+      // quittance until the gateway's abandonment horizon (hours), which is right and not awaited.
+      const decided = simulator
+        .transactions()
+        .filter((tx) => tx.finalStatus !== null)
+        .map((tx) => tx.orderId);
       const pending = await store.db
         .selectFrom('payments')
         .select(sql<number>`count(*)`.as('n'))
         .where('status', 'in', ['created', 'pending'])
         .where('needs_review', '=', 0)
+        .where('order_ref', 'in', decided.length > 0 ? decided : [''])
         .executeTakeFirstOrThrow();
       const queued = await store.db
         .selectFrom('jobs')
@@ -190,6 +208,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         .where('state', '=', 'ready')
         .executeTakeFirstOrThrow();
       if (Number(pending.n) === 0 && Number(queued.n) === 0) break;
+      if (process.env.QUITTANCE_DEBUG) {
+        console.error(
+          `chaos: waiting for ${pending.n} payments and ${queued.n} deliveries (${customerErrors} customer errors: ${firstCustomerError ?? '-'})`,
+        );
+      }
       await sleep(250);
     }
     await server.stop();
@@ -198,6 +221,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       ...(await compare(store, simulator.transactions(), shop.events, createdAt)),
       payments: plan.length,
       restarts,
+      customerErrors,
+      ...(firstCustomerError ? { firstCustomerError } : {}),
       notReturned: plan.filter((p) => !p.returns).length,
       durationMs: Date.now() - started,
       seed: options.seed,

@@ -109,6 +109,7 @@ async function chaos(options: {
     settleTimeoutMs: 600_000,
     keepDir: options.keep === true,
     onProgress: ({ phase, done }) => {
+      if (process.env.QUITTANCE_DEBUG) console.error(`chaos: ${phase} ${done}`);
       if (phase === 'paying') bar?.update(done);
       else if (done === 0) bar?.update(options.payments, { phase: 'settling' });
     },
@@ -131,7 +132,7 @@ async function chaos(options: {
     summary.duplicateDeliveries +
     summary.duplicateEffects +
     summary.undelivered +
-    (summary.payments - summary.final - summary.flagged);
+    summary.customerErrors;
   process.exitCode = failed === 0 ? 0 : 1;
 }
 
