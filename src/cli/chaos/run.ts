@@ -4,13 +4,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { isFinal, isPaid, type PaymentStatus } from '../../core/index.js';
 import { CustomerError, payAsCustomer } from '../../simulator/lyra/customer.js';
 import type { Fault } from '../../simulator/lyra/faults.js';
 import { startLyraSimulator } from '../../simulator/lyra/index.js';
 import { mulberry32 } from '../../simulator/lyra/random.js';
 import type { Scenario } from '../../simulator/lyra/types.js';
 import { createStore } from '../../store/db.js';
+import { judge } from '../demo/verdicts.js';
 import { ServerProcess } from './server-process.js';
 import { startChaosShop } from './shop.js';
 
@@ -308,26 +308,8 @@ async function compare(
   received: ReadonlyArray<{ webhookId: string; type: string; paymentId: string; receivedAt: number }>,
   createdAt: ReadonlyMap<string, number>,
 ) {
-  const db = store.db;
-  const payments = await db
-    .selectFrom('payments')
-    .select(['id', 'order_ref', 'status', 'needs_review'])
-    .execute();
-  const byOrder = new Map(payments.map((p) => [p.order_ref, p]));
-  let lost = 0;
-  let wrongAmountAccepted = 0;
-  for (const tx of transactions) {
-    const ours = byOrder.get(tx.orderId);
-    if (!ours || tx.finalStatus === null) continue;
-    const status = ours.status as PaymentStatus;
-    const flagged = Number(ours.needs_review) === 1;
-    if (tx.settledAmount !== tx.orderAmount && isPaid(status)) wrongAmountAccepted++;
-    if (!isFinal(status) && !flagged) lost++;
-  }
-  const events = await db.selectFrom('events').select(['id', 'payment_id', 'type']).execute();
-  const perEffect = new Map<string, number>();
-  for (const e of events)
-    perEffect.set(`${e.payment_id}:${e.type}`, (perEffect.get(`${e.payment_id}:${e.type}`) ?? 0) + 1);
+  const verdicts = await judge(store.db, transactions);
+  const events = await store.db.selectFrom('events').select('id').execute();
   const idsPerMilestone = new Map<string, Set<string>>();
   const receipts = new Map<string, number>();
   for (const r of received) {
@@ -347,21 +329,14 @@ async function compare(
   const times = [...firstFinal.entries()]
     .map(([id, at]) => at - (createdAt.get(id) ?? at))
     .sort((a, b) => a - b);
-  const inbox = await db.selectFrom('inbox').select(['verdict', 'headers_json']).execute();
-  const forged = inbox.filter((e) =>
-    String(JSON.parse(e.headers_json)['x-simulator-fault'] ?? '').includes('forged'),
-  );
-  const flaggedOnly = payments.filter(
-    (p) => !isFinal(p.status as PaymentStatus) && Number(p.needs_review) === 1,
-  );
   return {
-    final: payments.filter((p) => isFinal(p.status as PaymentStatus)).length,
-    flagged: flaggedOnly.length,
-    lost,
-    duplicateEffects: [...perEffect.values()].reduce((sum, n) => sum + n - 1, 0),
-    forgedAccepted: forged.filter((e) => e.verdict !== 'rejected').length,
-    wrongAmountAccepted,
-    conflictsFlagged: payments.filter((p) => Number(p.needs_review) === 1).length,
+    final: verdicts.final,
+    flagged: verdicts.flagged,
+    lost: verdicts.lost,
+    duplicateEffects: verdicts.duplicateEffects,
+    forgedAccepted: verdicts.forgedAccepted,
+    wrongAmountAccepted: verdicts.wrongAmountAccepted,
+    conflictsFlagged: verdicts.conflictsFlagged,
     duplicateDeliveries: [...idsPerMilestone.values()].filter((ids) => ids.size > 1).length,
     redeliveries: [...receipts.values()].reduce((sum, n) => sum + n - 1, 0),
     undelivered: events.filter((e) => !deliveredIds.has(e.id)).length,

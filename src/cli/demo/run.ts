@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../config/load.js';
-import { isFinal, isPaid, type PaymentStatus } from '../../core/index.js';
 import { type Engine, startEngine } from '../../engine/engine.js';
 import { createApp } from '../../http/app.js';
 import { listen } from '../../http/server.js';
@@ -13,8 +12,8 @@ import { startLyraSimulator } from '../../simulator/lyra/index.js';
 import { mulberry32 } from '../../simulator/lyra/random.js';
 import type { SimTransaction } from '../../simulator/lyra/types.js';
 import { createStore } from '../../store/db.js';
-import { listEvents } from '../../store/repos/events.js';
 import { type PlannedPayment, planPayments } from './plan.js';
+import { judge } from './verdicts.js';
 
 export interface DemoOptions {
   readonly payments: number;
@@ -147,68 +146,15 @@ async function payOne(baseUrl: string, apiKey: string, planned: PlannedPayment):
 
 type DemoCounts = Omit<DemoSummary, 'durationMs' | 'seed' | 'database'>;
 
-const TRUTH: Readonly<Record<string, PaymentStatus>> = {
-  AUTHORISED: 'authorized',
-  AUTHORISED_TO_VALIDATE: 'authorized',
-  CAPTURED: 'captured',
-  REFUSED: 'refused',
-  ABANDONED: 'cancelled',
-};
-
 async function compare(
   engine: Engine,
   transactions: readonly SimTransaction[],
   plan: readonly PlannedPayment[],
 ): Promise<DemoCounts> {
-  const db = engine.store.db;
-  const payments = await db.selectFrom('payments').select(['order_ref', 'status', 'needs_review']).execute();
-  const byOrder = new Map(payments.map((p) => [p.order_ref, p]));
-  const byStatus: Record<string, number> = {};
-  for (const p of payments) byStatus[p.status] = (byStatus[p.status] ?? 0) + 1;
-
-  let lost = 0;
-  let behindGateway = 0;
-  let wrongAmountAccepted = 0;
-  for (const tx of transactions) {
-    const ours = byOrder.get(tx.orderId);
-    if (!ours || tx.finalStatus === null) continue;
-    const status = ours.status as PaymentStatus;
-    const flagged = Number(ours.needs_review) === 1;
-    if (tx.settledAmount !== tx.orderAmount && isPaid(status)) wrongAmountAccepted++;
-    if (!isFinal(status) && !flagged) lost++;
-    else if (!flagged && TRUTH[tx.finalStatus] !== status) behindGateway++;
-  }
-
-  const events = await listEvents(db);
-  const perEffect = new Map<string, number>();
-  for (const { type, paymentId } of events) {
-    perEffect.set(`${paymentId}:${type}`, (perEffect.get(`${paymentId}:${type}`) ?? 0) + 1);
-  }
-  const duplicateEffects = [...perEffect.values()].reduce((sum, n) => sum + (n - 1), 0);
-
-  const inbox = await db.selectFrom('inbox').select(['verdict', 'headers_json', 'kind']).execute();
-  const notifications = inbox.filter((e) => e.kind === 'notification');
-  const forged = notifications.filter((e) => JSON.parse(e.headers_json)['x-simulator-fault'] === 'forged');
-
+  const { flagged: _flagged, ...verdicts } = await judge(engine.store.db, transactions);
   const faultsInjected: Record<string, number> = {};
   for (const p of plan) for (const f of p.faults) faultsInjected[f.kind] = (faultsInjected[f.kind] ?? 0) + 1;
-
-  return {
-    payments: plan.length,
-    final: payments.filter((p) => isFinal(p.status as PaymentStatus)).length,
-    lost,
-    duplicateEffects,
-    forgedAccepted: forged.filter((e) => e.verdict !== 'rejected').length,
-    wrongAmountAccepted,
-    conflictsFlagged: payments.filter((p) => Number(p.needs_review) === 1).length,
-    notifications: notifications.length,
-    notificationsRejected: notifications.filter(
-      (e) => e.verdict === 'rejected' || e.verdict === 'unparseable',
-    ).length,
-    faultsInjected,
-    behindGateway,
-    byStatus,
-  };
+  return { payments: plan.length, ...verdicts, faultsInjected };
 }
 
 async function forEachConcurrently<T>(
