@@ -27,6 +27,7 @@ import {
   recordEndpointSuccess,
 } from '../store/repos/endpoints.js';
 import { displayUrl, parseRetryAfter, truncateUtf8 } from './deliver.js';
+import { getPaymentView } from './payments.js';
 
 describe('deliver-webhook', () => {
   let shop: WebhookShop;
@@ -124,6 +125,15 @@ describe('deliver-webhook', () => {
     assert.equal(endpoint?.consecutiveFailures, 0, 'a success resets the failure streak');
     assert.equal(endpoint?.failingSince, null);
     assert.deepEqual(await listAlerts(r.engine.store.db), []);
+    const view = await getPaymentView(r.engine, event.paymentId);
+    assert.deepEqual(
+      view?.events.find((e) => e.id === event.id)?.deliveries.map((d) => [d.attempt, d.statusCode, d.ok]),
+      [
+        [1, 500, false],
+        [2, 200, true],
+      ],
+      'the API shows every attempt',
+    );
   });
 
   it('302 is a failure and is not followed; the last attempt raises delivery-failed', async () => {

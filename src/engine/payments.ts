@@ -1,4 +1,6 @@
 import type { PaymentStatus } from '../core/index.js';
+import { listDeliveries } from '../store/repos/deliveries.js';
+import { listEvents } from '../store/repos/events.js';
 import { findPayment, type PaymentRecord } from '../store/repos/payments.js';
 import { signalsOfPayment } from '../store/repos/signals.js';
 import type { Engine } from './engine.js';
@@ -23,12 +25,28 @@ export interface PaymentView {
     readonly inboxId: string | null;
     readonly at: string;
   }>;
+  /** What the shop was told, and every delivery attempt of it (retries are visible here). */
+  readonly events: ReadonlyArray<{
+    readonly id: string;
+    readonly type: string;
+    readonly at: string;
+    readonly deliveries: ReadonlyArray<{
+      readonly attempt: number;
+      readonly ok: boolean;
+      readonly statusCode: number | null;
+      readonly error: string | null;
+      readonly latencyMs: number;
+      readonly at: string;
+    }>;
+  }>;
 }
 
 export async function getPaymentView(engine: Engine, id: string): Promise<PaymentView | undefined> {
   const payment = await findPayment(engine.store.db, id);
   if (!payment) return undefined;
   const signals = await signalsOfPayment(engine.store.db, id);
+  const events = await listEvents(engine.store.db, { paymentId: id });
+  const attempts = await Promise.all(events.map((e) => listDeliveries(engine.store.db, { eventId: e.id })));
   return {
     ...summary(payment),
     signals: signals.map((s) => ({
@@ -41,10 +59,23 @@ export async function getPaymentView(engine: Engine, id: string): Promise<Paymen
       inboxId: s.inboxId,
       at: s.createdAt.toISOString(),
     })),
+    events: events.map((e, i) => ({
+      id: e.id,
+      type: e.type,
+      at: e.createdAt.toISOString(),
+      deliveries: (attempts[i] ?? []).map((d) => ({
+        attempt: d.attempt,
+        ok: d.ok,
+        statusCode: d.statusCode,
+        error: d.error,
+        latencyMs: d.latencyMs,
+        at: d.createdAt.toISOString(),
+      })),
+    })),
   };
 }
 
-export function summary(payment: PaymentRecord): Omit<PaymentView, 'signals'> {
+export function summary(payment: PaymentRecord): Omit<PaymentView, 'signals' | 'events'> {
   return {
     id: payment.id,
     orderRef: payment.orderRef,
