@@ -1,5 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { ResolvedAccount } from '../config/load.js';
 import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import { isFinal } from '../core/status.js';
 import { textReply } from '../gateways/_shared/text-reply.js';
 import type { GatewayReply, RawRequest, ReplyOutcome } from '../gateways/gateway.js';
 import {
@@ -8,8 +10,11 @@ import {
   insertInboxEntry,
   recordInboxOutcome,
 } from '../store/repos/inbox.js';
+import { findPayment } from '../store/repos/payments.js';
+import type { Database } from '../store/schema.js';
 import { type AppliedSignal, applySignal } from './apply-signal.js';
 import type { Engine } from './engine.js';
+import { shopPage, waitPage } from './pages.js';
 
 /** A refusal decided before the gateway adapter looks at the request (HTTP layer, allowlist). */
 export interface Precheck {
@@ -122,7 +127,8 @@ export async function ingest(
               reasonCode = 'UNKNOWN_PAYMENT';
               reason = unmatched.map((a) => a.reason).join('; ');
             }
-            outcome = { kind: 'accepted', detail: describeApplied(applied) };
+            const next = await nextPageOf(engine, tx, account, applied);
+            outcome = { kind: 'accepted', detail: describeApplied(applied), ...(next ? { next } : {}) };
           }
         }
       }
@@ -152,6 +158,19 @@ export async function ingest(
       applied: [],
     };
   }
+}
+
+/** The page the customer should see next, for the first payment the message settled. */
+async function nextPageOf(
+  engine: Engine,
+  tx: Kysely<Database>,
+  account: ResolvedAccount,
+  applied: readonly AppliedSignal[],
+): Promise<string | undefined> {
+  const id = applied.find((a) => a.payment !== null)?.payment?.id;
+  const payment = id ? await findPayment(tx, id) : undefined;
+  if (!payment) return undefined;
+  return isFinal(payment.status) ? shopPage(account, payment) : waitPage(engine, payment.id);
 }
 
 /** After the commit: wake long-polls on changed payments and the worker for new effect jobs. */

@@ -1,9 +1,9 @@
-import type { ResolvedAccount } from '../config/load.js';
-import { isFailure, isFinal, isPaid, type PaymentState, QuittanceError } from '../core/index.js';
+import { isFinal, QuittanceError } from '../core/index.js';
 import type { RawRequest } from '../gateways/gateway.js';
 import { findPayment } from '../store/repos/payments.js';
 import type { Engine } from './engine.js';
 import { ingest, type Precheck } from './ingest.js';
+import { shopPage, waitPage } from './pages.js';
 import { reconcilePayment } from './reconcile.js';
 
 export interface ReturnResult {
@@ -81,29 +81,4 @@ export async function handleReturn(
     return { location: shopPage(account, payment), inboxId: result.inboxId, waiting: false };
   }
   return { location: waitPage(engine, payment.id), inboxId: result.inboxId, waiting: true };
-}
-
-/**
- * The shop's page for the payment as it stands: success (authorized and beyond), failure, or pending
- * (not final), with the payment id, the shop's order reference and the status as parameters.
- */
-export function shopPage(
-  account: Pick<ResolvedAccount, 'shop'>,
-  payment: Pick<PaymentState, 'id' | 'status'> & { readonly orderRef: string },
-): string {
-  const target = isPaid(payment.status)
-    ? account.shop.successUrl
-    : isFailure(payment.status)
-      ? account.shop.failureUrl
-      : account.shop.pendingUrl;
-  const url = new URL(target);
-  url.searchParams.set('payment', payment.id);
-  url.searchParams.set('order', payment.orderRef);
-  url.searchParams.set('status', payment.status);
-  return url.toString();
-}
-
-/** quittance's waiting page for a payment, started now (`since` bounds how long it waits). */
-export function waitPage(engine: Engine, paymentId: string): string {
-  return `${engine.publicUrl}/pay/${encodeURIComponent(paymentId)}/wait?since=${engine.clock().getTime()}`;
 }

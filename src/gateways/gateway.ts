@@ -108,7 +108,16 @@ export interface GatewayReply {
 
 /** What happened to a notification, for `reply()`. */
 export type ReplyOutcome =
-  | { readonly kind: 'accepted'; readonly detail: string }
+  | {
+      readonly kind: 'accepted';
+      readonly detail: string;
+      /**
+       * Where the customer should go now, for protocols whose answer redirects the browser
+       * (Triveneto's `REDIRECT=`): the shop's success or failure page once the payment is final,
+       * else quittance's waiting page. Absent when the message matched no payment.
+       */
+      readonly next?: string;
+    }
   | { readonly kind: 'rejected'; readonly code: ErrorCode; readonly status: number; readonly detail: string }
   | { readonly kind: 'unavailable'; readonly detail: string };
 

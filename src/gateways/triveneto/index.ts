@@ -36,10 +36,9 @@ const NOTIFY_TIMEOUT_MS = 20_000;
 const MAX_REPLY_BYTES = 199;
 
 /**
- * Fallback when `reply()` is not given a URL (the contract's accepted outcome has none): `REDIRECT=` with nothing
- * after it. The gateway then cannot redirect and, per protocols.md §4 ([UNCONFIRMED]), sends the customer to errorURL,
- * which is our return route: it looks the payment up and shows the right page. A stop-gap until the engine passes
- * the next URL (see the report: `next?: string` on the accepted outcome).
+ * Fallback when `reply()` is given no URL (the message matched no payment, so the engine has no `next`):
+ * `REDIRECT=` with nothing after it. The gateway then cannot redirect and, per protocols.md §4 ([UNCONFIRMED]),
+ * sends the customer to errorURL, which is our return route: it looks the payment up and shows the right page.
  */
 export const REDIRECT_FALLBACK = 'REDIRECT=';
 
@@ -70,7 +69,7 @@ function redirectLine(url: string): string {
 export function trivenetoReply(outcome: ReplyOutcome): GatewayReply {
   switch (outcome.kind) {
     case 'accepted':
-      return redirectReply(outcome.detail);
+      return outcome.next === undefined ? redirectReply('') : redirectReply(outcome.next);
     case 'rejected': {
       const own = ERROR_CODES[outcome.code].status;
       const status =

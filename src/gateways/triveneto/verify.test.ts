@@ -222,10 +222,12 @@ describe('Triveneto reply', () => {
       contentType: 'text/plain; charset=utf-8',
       body: `REDIRECT=${url}`,
     });
-    assert.equal(triveneto.reply({ kind: 'accepted', detail: url }).body, `REDIRECT=${url}`);
+    const reply = triveneto.reply({ kind: 'accepted', detail: 'pay_1 captured (applied)', next: url });
+    assert.equal(reply.body, `REDIRECT=${url}`);
   });
   it('accepted without an absolute URL: the documented fallback', () => {
-    for (const detail of [
+    assert.equal(triveneto.reply({ kind: 'accepted', detail: 'kept: unmatched' }).body, REDIRECT_FALLBACK);
+    for (const next of [
       'stored',
       '/relative',
       'javascript:alert(1)',
@@ -233,7 +235,7 @@ describe('Triveneto reply', () => {
       'https://x/<b>',
       '',
     ]) {
-      const reply = triveneto.reply({ kind: 'accepted', detail });
+      const reply = triveneto.reply({ kind: 'accepted', detail: 'pay_1 captured (applied)', next });
       assert.equal(reply.status, 200);
       assert.equal(reply.body, REDIRECT_FALLBACK);
     }

@@ -4,7 +4,7 @@ import { html, raw } from 'hono/html';
 import { QuittanceError } from '../../core/errors.js';
 import { isFinal } from '../../core/index.js';
 import type { Engine } from '../../engine/engine.js';
-import { shopPage } from '../../engine/return.js';
+import { shopPage } from '../../engine/pages.js';
 import { waitForFinal, waitSeconds } from '../../engine/wait.js';
 import { findPayment, type PaymentRecord } from '../../store/repos/payments.js';
 
