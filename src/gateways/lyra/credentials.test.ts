@@ -62,8 +62,8 @@ describe('Lyra credentials', () => {
     assert.equal(parsed.restUrl, 'http://127.0.0.1:4010/api-payment/V4/');
   });
 
-  it('names the key and the REST password as secrets', () => {
-    assert.deepEqual([...lyra.secretFields], ['key', 'restPassword']);
+  it('names the key, the REST password and the REST HMAC-SHA-256 key as secrets', () => {
+    assert.deepEqual([...lyra.secretFields], ['key', 'restPassword', 'hmacKey']);
   });
 
   it("asks the brand's REST API unless restUrl says otherwise, always with a final slash", () => {

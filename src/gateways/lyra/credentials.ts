@@ -40,6 +40,12 @@ export const lyraCredentialsSchema = z.strictObject({
     .string()
     .min(1, 'restPassword is the REST API password (testpassword_… or prodpassword_…)')
     .optional(),
+  /**
+   * The REST API "HMAC-SHA-256 key" of the account's mode (Settings > Shops > REST API keys). It signs the `kr-answer`
+   * the customer's browser posts back after an embedded-form payment (kr-hash-key `sha256_hmac`); the IPN is signed
+   * with restPassword instead (docs.lyra.com/en/rest/V4.0/kb/payment_done.html). Without it such returns are refused.
+   */
+  hmacKey: z.string().min(1, 'hmacKey is the REST API HMAC-SHA-256 key').optional(),
   /** Overrides the brand's REST API V4 base URL (…/api-payment/V4/), e.g. to point at a simulator. */
   restUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
@@ -49,6 +55,7 @@ export type LyraCredentials = z.infer<typeof lyraCredentialsSchema>;
 export const LYRA_SECRET_FIELDS = [
   'key',
   'restPassword',
+  'hmacKey',
 ] as const satisfies readonly (keyof LyraCredentials)[];
 
 /** The REST API V4 base URL the account asks, always ending in `/`. */

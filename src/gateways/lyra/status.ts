@@ -121,7 +121,7 @@ export async function fetchLyraStatus(
   return found(decisive(ours).map((t) => signalOf(t, query)));
 }
 
-interface LyraTransaction {
+export interface LyraTransaction {
   readonly uuid: string;
   readonly detailedStatus: string;
   readonly status?: string | undefined;
@@ -139,7 +139,7 @@ interface LyraTransaction {
 }
 
 /** Reads one transaction object; a string says what is wrong with it. */
-function readTransaction(raw: unknown): LyraTransaction | string {
+export function readTransaction(raw: unknown): LyraTransaction | string {
   if (!isObject(raw)) return 'a transaction is not an object';
   const uuid = text(raw.uuid);
   if (!uuid) return 'a transaction has no uuid';
@@ -206,7 +206,7 @@ function createdSince(transaction: LyraTransaction, query: StatusQuery): boolean
 }
 
 /** `2018-12-11T19:03:38+00:00` (REST) or `20181211190338` (form) → `20181211`. */
-function utcDay(date: string): string | undefined {
+export function utcDay(date: string): string | undefined {
   if (/^\d{14}$/.test(date)) return date.slice(0, 8);
   const ms = Date.parse(date);
   return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10).replaceAll('-', '') : undefined;

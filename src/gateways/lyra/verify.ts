@@ -11,6 +11,7 @@ import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gate
 import { merchantRefOf } from './checkout.js';
 import type { LyraCredentials } from './credentials.js';
 import { mapLyraStatus } from './map.js';
+import { KR_ANSWER, verifyKrAnswer } from './rest-answer.js';
 import { isLyraSignatureValid, LYRA_ALGORITHMS, type LyraAlgorithm } from './signature.js';
 
 type Fields = Readonly<Record<string, string>>;
@@ -44,7 +45,10 @@ const ALGORITHM_NAMES: Readonly<Record<LyraAlgorithm, string>> = {
   sha1: 'SHA-1',
 };
 
-/** The IPN: a server-to-server form POST of every vads_ field plus `signature`. Pure. */
+/**
+ * The IPN: a server-to-server form POST of every vads_ field plus `signature`, or, for the REST API / embedded form,
+ * of `kr-answer` and its `kr-hash` (see rest-answer.ts), told apart by the presence of `kr-answer`. Pure.
+ */
 export function verifyLyraNotification(account: Account, raw: RawRequest): Verdict {
   const type = mediaType(raw.headers['content-type']);
   if (type !== FORM_TYPE) {
@@ -54,7 +58,7 @@ export function verifyLyraNotification(account: Account, raw: RawRequest): Verdi
     );
   }
   const decoded = decode(raw.body);
-  return 'kind' in decoded ? decoded : verifyFields(account, decoded, 'notification');
+  return 'kind' in decoded ? decoded : verifyEitherForm(account, decoded, 'notification');
 }
 
 /**
@@ -68,13 +72,31 @@ export function readLyraReturn(account: Account, raw: RawRequest): Verdict | nul
     mediaType(raw.headers['content-type']) === FORM_TYPE;
   const decoded = decode(fromBody ? raw.body : raw.query);
   if ('kind' in decoded) return decoded;
-  if (!decoded.some(({ name }) => name === 'signature' || name.startsWith('vads_'))) return null;
-  return verifyFields(account, decoded, 'return');
+  if (!decoded.some(({ name }) => name === 'signature' || name === KR_ANSWER || name.startsWith('vads_'))) {
+    return null;
+  }
+  return verifyEitherForm(account, decoded, 'return');
+}
+
+/** `kr-answer` marks the REST API / embedded form's message; anything else is the vads_ form. */
+function verifyEitherForm(account: Account, pairs: readonly FormPair[], source: SignalSource): Verdict {
+  if (!pairs.some(({ name }) => name === KR_ANSWER)) return verifyFields(account, pairs, source);
+  const repeated = repeatedNames(pairs);
+  if (repeated.length > 0) {
+    const what = source === 'notification' ? 'The notification' : 'The return';
+    return unparseable(
+      'MALFORMED_BODY',
+      `${what} repeats the field ${repeated.map(clip).join(', ')}, which Lyra never does.`,
+    );
+  }
+  return verifyKrAnswer(account.credentials, account.mode, formToRecord(pairs), source);
 }
 
 /**
  * For `quittance verify`: the shop and mode come from the message itself, so that only the key needs typing. With no
  * algorithm given both are tried. A message that cannot be read still gets an account: verifying it then says why.
+ * A REST API message (one with `kr-answer`) takes the secret as the REST password or the HMAC-SHA-256 key, whichever
+ * its kr-hash-key names; `--algorithm` concerns the vads_ form only.
  */
 export function lyraOfflineAccount(input: {
   readonly request: RawRequest;
@@ -91,6 +113,8 @@ export function lyraOfflineAccount(input: {
   }
   const decoded = decode(input.request.body.byteLength > 0 ? input.request.body : input.request.query);
   const fields = 'kind' in decoded ? {} : formToRecord(decoded);
+  const answer = fields[KR_ANSWER];
+  if (answer !== undefined) return restOfflineAccount(answer, input.secret);
   return {
     id: 'offline',
     gateway: 'lyra',
@@ -102,6 +126,36 @@ export function lyraOfflineAccount(input: {
       ...(algorithm === undefined
         ? { algorithm: 'hmac-sha-256', alsoAcceptAlgorithm: 'sha1' }
         : { algorithm: algorithm as LyraAlgorithm }),
+    },
+  };
+}
+
+function restOfflineAccount(answer: string, secret: string): Account {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer);
+  } catch {
+    parsed = undefined;
+  }
+  const object = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  const details = object.orderDetails;
+  const mode =
+    typeof details === 'object' &&
+    details !== null &&
+    (details as Record<string, unknown>).mode === 'PRODUCTION'
+      ? 'live'
+      : 'test';
+  return {
+    id: 'offline',
+    gateway: 'lyra',
+    mode,
+    credentials: {
+      siteId: typeof object.shopId === 'string' ? object.shopId : '',
+      key: secret,
+      algorithm: 'hmac-sha-256',
+      brand: 'lyra',
+      restPassword: secret,
+      hmacKey: secret,
     },
   };
 }
