@@ -1,9 +1,17 @@
 import type { ResolvedAccount } from '../config/load.js';
 import { type Money, money, QuittanceError } from '../core/index.js';
-import type { Checkout } from '../gateways/gateway.js';
-import { findPaymentByIdempotencyKey, insertPayment, type PaymentRecord } from '../store/repos/payments.js';
+import type { Checkout, CheckoutRequest } from '../gateways/gateway.js';
+import {
+  findPayment,
+  findPaymentByIdempotencyKey,
+  insertPayment,
+  type PaymentRecord,
+  setCheckout,
+} from '../store/repos/payments.js';
 import { nextSequenceValue } from '../store/repos/sequences.js';
+import { applySignal } from './apply-signal.js';
 import type { Engine } from './engine.js';
+import { announce } from './ingest.js';
 import { scheduleReconcile } from './reconcile-task.js';
 
 export interface CreatePaymentInput {
@@ -84,10 +92,10 @@ async function insertNew(
   const now = engine.clock();
   const paymentId = engine.ids('payment');
   const day = now.toISOString().slice(0, 10).replaceAll('-', '');
-  return engine.store.db.transaction().execute(async (tx) => {
+  const created = await engine.store.db.transaction().execute(async (tx) => {
     const dailySequence = await nextSequenceValue(tx, `merchant-ref:${account.id}:${day}`);
     const merchantRef = account.adapter.merchantRef({ paymentId, now, dailySequence });
-    const checkout = account.adapter.createPayment(account, {
+    const request: CheckoutRequest = {
       paymentId,
       orderRef: input.orderRef,
       merchantRef,
@@ -97,7 +105,11 @@ async function insertNew(
         notify: `${engine.publicUrl}/notify/${account.id}`,
         return: `${engine.publicUrl}/return/${account.id}/${paymentId}`,
       },
-    });
+    };
+    // A protocol that starts with a server-to-server call gets its checkout after the commit.
+    const checkout = account.adapter.initPayment
+      ? PENDING_INIT
+      : account.adapter.createPayment(account, request);
     const payment = await insertPayment(tx, {
       id: paymentId,
       accountId: account.id,
@@ -111,6 +123,53 @@ async function insertNew(
     // The first reconciliation check, committed with the payment: if no notification ever comes,
     // the janitor still asks the gateway (reconcile-task.ts).
     await scheduleReconcile(engine, tx, payment, 0);
-    return { payment, checkout, replayed: false };
+    return { payment, checkout, request };
   });
+  if (!account.adapter.initPayment) {
+    return { payment: created.payment, checkout: created.checkout, replayed: false };
+  }
+  return initAtGateway(engine, account, created.payment, created.request);
+}
+
+const PENDING_INIT: Checkout = { method: 'GET', url: 'about:blank', fields: {} };
+const INIT_TIMEOUT_MS = 15_000;
+
+/**
+ * The payment row exists before the gateway is called, so the call never runs inside a transaction
+ * and a crash in between leaves a visible payment, not a lost one. If the gateway refuses or cannot
+ * be reached, the payment is settled `error` (a `poll` signal: we asked, it said no) and the caller
+ * gets the gateway's error.
+ */
+async function initAtGateway(
+  engine: Engine,
+  account: ResolvedAccount,
+  payment: PaymentRecord,
+  request: CheckoutRequest,
+): Promise<CreatedPayment> {
+  const init = account.adapter.initPayment as NonNullable<typeof account.adapter.initPayment>;
+  try {
+    const { checkout, gatewayRef } = await init(account, request, {
+      fetch: engine.fetch,
+      signal: AbortSignal.timeout(INIT_TIMEOUT_MS),
+    });
+    await setCheckout(engine.store.db, payment.id, checkout, gatewayRef ?? null, engine.clock());
+    const stored = (await findPayment(engine.store.db, payment.id)) ?? payment;
+    return { payment: stored, checkout, replayed: false };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const applied = await engine.store.db.transaction().execute((tx) =>
+      applySignal(engine, tx, {
+        accountId: account.id,
+        inboxId: null,
+        signal: {
+          source: 'poll',
+          status: 'error',
+          note: `payment start refused: ${reason}`,
+          lookup: { paymentId: payment.id },
+        },
+      }),
+    );
+    announce(engine, [applied]);
+    throw error;
+  }
 }

@@ -146,6 +146,16 @@ export interface GatewayAdapter<Credentials = unknown> {
     readonly dailySequence: number;
   }): string;
   createPayment(account: GatewayAccount<Credentials>, request: CheckoutRequest): Checkout;
+  /**
+   * For protocols whose checkout starts with a server-to-server call (Triveneto's PaymentInit): when
+   * present, the engine calls it instead of `createPayment`, outside any transaction, and stores the
+   * gateway's reference it returns. Throws QuittanceError (GATEWAY_UNAVAILABLE, VALIDATION_FAILED).
+   */
+  initPayment?(
+    account: GatewayAccount<Credentials>,
+    request: CheckoutRequest,
+    io: { readonly fetch: typeof fetch; readonly signal: AbortSignal },
+  ): Promise<{ readonly checkout: Checkout; readonly gatewayRef?: string }>;
   verifyNotification(account: GatewayAccount<Credentials>, request: RawRequest): Verdict;
   /** A signal from the customer's return when the return is signed; `null` when it carries nothing to trust. */
   readReturn(account: GatewayAccount<Credentials>, request: RawRequest): Verdict | null;

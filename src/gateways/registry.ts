@@ -1,15 +1,13 @@
 import type { AnyGatewayAdapter } from './gateway.js';
 import { lyra } from './lyra/index.js';
 import { sips } from './sips/index.js';
+import { triveneto } from './triveneto/index.js';
 
-/**
- * Every protocol quittance speaks. Adding a gateway = a folder under src/gateways + one line here.
- * src/gateways/triveneto is built and tested but not listed yet: its checkout needs a
- * server-to-server PaymentInit that the engine does not call yet (issue 4).
- */
+/** Every protocol quittance speaks. Adding a gateway = a folder under src/gateways + one line here. */
 const ADAPTERS: Readonly<Record<string, AnyGatewayAdapter>> = {
   lyra,
   sips,
+  triveneto,
 };
 
 export function gatewayIds(): string[] {

@@ -6,6 +6,7 @@ import {
   type TrivenetoCredentials,
   trivenetoCredentialsSchema,
 } from './credentials.js';
+import { initPayment } from './init.js';
 import { trivenetoOfflineAccount, verifyTrivenetoNotification } from './verify.js';
 
 export type { TrivenetoCredentials } from './credentials.js';
@@ -114,6 +115,10 @@ export const triveneto: GatewayAdapter<TrivenetoCredentials> = {
   verifyNotification: verifyTrivenetoNotification,
   // The errorURL / browser return carries nothing signed: the engine must look the payment up instead.
   readReturn: () => null,
+  async initPayment(account, request, io) {
+    const { checkout, paymentId } = await initPayment(account, request, io);
+    return { checkout, gatewayRef: paymentId };
+  },
   reply: trivenetoReply,
   // No fetchStatus: the PaymentQuery API (TVB IPG manual rel. 1.1.0) and an inquiry action are [UNCONFIRMED]
   // (protocols.md §4), so reconciliation raises `reconcile-impossible` for a person, by design.

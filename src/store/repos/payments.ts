@@ -151,3 +151,23 @@ export async function findPaymentByIdempotencyKey(
     .executeTakeFirst();
   return row && toRecord(row);
 }
+
+/** Records the checkout a gateway gave after the payment was stored (server-to-server starts). */
+export async function setCheckout(
+  db: Kysely<Database>,
+  id: string,
+  checkout: unknown,
+  gatewayRef: string | null,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set((eb) => ({
+      checkout_json: JSON.stringify(checkout),
+      gateway_ref: gatewayRef,
+      version: eb('version', '+', 1),
+      updated_at: now.getTime(),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
