@@ -1,8 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import cliProgress from 'cli-progress';
 import { runChaos } from '../chaos/run.js';
 import { type DemoSummary, runDemo } from '../demo/run.js';
+import { progressBar } from '../progress.js';
 import { renderTable } from '../table.js';
 
 function positiveInt(value: string): number {
@@ -52,13 +52,7 @@ is not 0.`,
         await chaos(options);
         return;
       }
-      const bar =
-        !options.json && process.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              { format: ' {phase} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
+      const bar = progressBar({ json: options.json, format: '{phase}' });
       bar?.start(options.payments, 0, { phase: 'paying   ' });
       const summary = await runDemo({
         payments: options.payments,
@@ -92,13 +86,7 @@ async function chaos(options: {
   restarts?: number;
   keep?: true;
 }): Promise<void> {
-  const bar =
-    !options.json && process.stderr.isTTY
-      ? new cliProgress.SingleBar(
-          { format: ' {phase} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const bar = progressBar({ json: options.json, format: '{phase}' });
   bar?.start(options.payments, 0, { phase: 'paying  ' });
   const summary = await runChaos({
     payments: options.payments,

@@ -1,12 +1,12 @@
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import cliProgress from 'cli-progress';
 import { startEngine } from '../../engine/engine.js';
 import { type SweepSummary, sweepUnsettled } from '../../engine/sweep.js';
 import { parseDuration } from '../../jobs/backoff.js';
 import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../store/db.js';
 import { loadCliConfig } from '../load-config.js';
+import { progressBar } from '../progress.js';
 import { renderTable } from '../table.js';
 
 function duration(value: string): number {
@@ -53,12 +53,7 @@ Exit code 1 when some payment could not be reconciled (the gateway did not answe
     .action(async (options) => {
       const { config } = loadCliConfig(options);
       const store = createStore(config.database);
-      const bar = process.stderr.isTTY
-        ? new cliProgress.SingleBar(
-            { format: ' reconciling [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
-            cliProgress.Presets.shades_classic,
-          )
-        : undefined;
+      const bar = progressBar({ json: options.json, format: 'reconciling' });
       try {
         const engine = await startEngine({
           store,

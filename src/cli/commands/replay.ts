@@ -1,11 +1,11 @@
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import cliProgress from 'cli-progress';
 import { type Engine, startEngine } from '../../engine/engine.js';
 import { enableEndpoint, endpointStatuses, type ReplayResult, replayEvents } from '../../engine/replay.js';
 import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../store/db.js';
 import { loadCliConfig } from '../load-config.js';
+import { progressBar } from '../progress.js';
 import { renderTable } from '../table.js';
 
 function isoTime(value: string): Date {
@@ -73,13 +73,7 @@ Examples:
         if (eventId !== undefined) return replayEvents(engine, { eventId });
         const since = options.since as Date;
         const until = options.until ?? engine.clock();
-        const bar =
-          !options.json && process.stderr.isTTY
-            ? new cliProgress.SingleBar(
-                { format: ' queueing [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
-                cliProgress.Presets.shades_classic,
-              )
-            : undefined;
+        const bar = progressBar({ json: options.json, format: 'queueing' });
         let started = false;
         try {
           return await replayEvents(engine, { since, until, account: options.account }, ({ done, total }) => {
