@@ -7,6 +7,7 @@ import {
   formToRecord,
   repeatedNames,
 } from '../_shared/form-codec.js';
+import { clip, FORM_TYPE, mediaType } from '../_shared/request.js';
 import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
 import { merchantRefOf } from './checkout.js';
 import type { LyraCredentials } from './credentials.js';
@@ -16,8 +17,6 @@ import { isLyraSignatureValid, LYRA_ALGORITHMS, type LyraAlgorithm } from './sig
 
 type Fields = Readonly<Record<string, string>>;
 type Account = GatewayAccount<LyraCredentials>;
-
-const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** Fields a notification must carry to say anything about a payment. */
 const REQUIRED = [
@@ -86,7 +85,7 @@ function verifyEitherForm(account: Account, pairs: readonly FormPair[], source: 
     const what = source === 'notification' ? 'The notification' : 'The return';
     return unparseable(
       'MALFORMED_BODY',
-      `${what} repeats the field ${repeated.map(clip).join(', ')}, which Lyra never does.`,
+      `${what} repeats the field ${repeated.map((value) => clip(value)).join(', ')}, which Lyra never does.`,
     );
   }
   return verifyKrAnswer(account.credentials, account.mode, formToRecord(pairs), source);
@@ -184,7 +183,7 @@ function verifyFields(account: Account, pairs: readonly FormPair[], source: Sign
   if (repeated.length > 0) {
     return unparseable(
       'MALFORMED_BODY',
-      `${what} repeats the field ${repeated.map(clip).join(', ')}, which Lyra never does.`,
+      `${what} repeats the field ${repeated.map((value) => clip(value)).join(', ')}, which Lyra never does.`,
     );
   }
   const fields = formToRecord(pairs);
@@ -329,17 +328,6 @@ function factsOf(fields: Fields): Record<string, string> {
     if (value) facts[name] = value;
   }
   return facts;
-}
-
-/** `application/x-www-form-urlencoded; charset=UTF-8` → `application/x-www-form-urlencoded`. */
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
-}
-
-/** Values quoted in a reason come from the request: keep them short. */
-function clip(value: string): string {
-  const chars = Array.from(value);
-  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value;
 }
 
 function rejected(

@@ -1,3 +1,4 @@
+import { clip } from '../_shared/request.js';
 /**
  * The `Data` field of Paypage POST: `key=value` pairs joined by `|`, in the order written (not sorted)
  * (shared/protocols.md §1; worldline/Sips-International-non-FR-PHPlibrary `lib/Sips/ShaComposer/AllParametersShaComposer.php`).
@@ -39,8 +40,4 @@ export function parseSipsData(data: string): ParsedData {
   return { ok: true, fields };
 }
 
-/** Values quoted in a reason come from the request: keep them short. */
-export function clip(value: string): string {
-  const chars = Array.from(value);
-  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value;
-}
+export { clip };

@@ -7,16 +7,15 @@ import {
   formToRecord,
   repeatedNames,
 } from '../_shared/form-codec.js';
+import { clip, FORM_TYPE, mediaType } from '../_shared/request.js';
 import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
 import { SIPS_SEAL_ALGORITHMS, type SipsCredentials, type SipsSealAlgorithm } from './credentials.js';
-import { clip, type ParsedData, parseSipsData } from './data.js';
+import { type ParsedData, parseSipsData } from './data.js';
 import { mapSipsResponse } from './map.js';
 import { isSipsSealValid } from './seal.js';
 
 type Fields = Readonly<Record<string, string>>;
 type Account = GatewayAccount<SipsCredentials>;
-
-const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** What a response must carry to say anything about a payment (ResponseData.java; shared/protocols.md §1). */
 const REQUIRED = ['transactionReference', 'responseCode', 'amount', 'currencyCode'] as const;
@@ -151,7 +150,7 @@ function verifyFields(account: Account, pairs: readonly FormPair[], source: Sign
   if (repeated.length > 0) {
     return unparseable(
       'MALFORMED_BODY',
-      `${what} repeats the field ${repeated.map(clip).join(', ')}, which Sips never does.`,
+      `${what} repeats the field ${repeated.map((value) => clip(value)).join(', ')}, which Sips never does.`,
     );
   }
   const form = formToRecord(pairs);
@@ -250,10 +249,6 @@ function factsOf(fields: Fields): Record<string, string> {
 function isMasked(pan: string): boolean {
   if (!/^[0-9#*Xx.]{8,24}$/.test(pan)) return false;
   return (pan.match(/\d/g) ?? []).length <= 10 && /[#*Xx.]{4,}/.test(pan);
-}
-
-function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
 }
 
 function rejected(

@@ -1,5 +1,6 @@
 import { money, QuittanceError } from '../../core/index.js';
 import { decodeForm, FormDecodeError, formToRecord, repeatedNames } from '../_shared/form-codec.js';
+import { clip, FORM_TYPE, mediaType } from '../_shared/request.js';
 import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
 import type { TrivenetoCredentials } from './credentials.js';
 import { mapTrivenetoResult } from './map.js';
@@ -7,8 +8,6 @@ import { isSecurityCodeValid } from './security-code.js';
 
 type Account = GatewayAccount<TrivenetoCredentials>;
 type Fields = Readonly<Record<string, string>>;
-
-const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** Kept beside the signal for people (field names of PgConsTriv and the e24PaymentPipe.net client). */
 const FACTS = ['tranid', 'auth', 'ref', 'postdate', 'responsecode', 'result', 'cardtype'] as const;
@@ -34,11 +33,11 @@ const FACTS = ['tranid', 'auth', 'ref', 'postdate', 'responsecode', 'result', 'c
  * are ASCII, so only free text (ErrorText) could suffer, and a bad byte makes the message unparseable, never forged.
  */
 export function verifyTrivenetoNotification(account: Account, raw: RawRequest): Verdict {
-  const type = (raw.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  const type = mediaType(raw.headers['content-type']);
   if (type !== FORM_TYPE) {
     return unparseable(
       'UNSUPPORTED_MEDIA_TYPE',
-      `Consorzio Triveneto posts its NotificationMessage as ${FORM_TYPE}, but this request is ${type ? `of type ${clip(type)}` : 'without a content type'}.`,
+      `Consorzio Triveneto posts its NotificationMessage as ${FORM_TYPE}, but this request is ${type ? `of type ${clip(type, 80)}` : 'without a content type'}.`,
     );
   }
   let pairs: ReturnType<typeof decodeForm>;
@@ -54,7 +53,7 @@ export function verifyTrivenetoNotification(account: Account, raw: RawRequest): 
   if (repeated.length > 0) {
     return unparseable(
       'MALFORMED_BODY',
-      `The NotificationMessage repeats the field ${repeated.map(clip).join(', ')}.`,
+      `The NotificationMessage repeats the field ${repeated.map((value) => clip(value)).join(', ')}.`,
     );
   }
   const fields = formToRecord(pairs);
@@ -107,8 +106,8 @@ function readSignal(
       status: 'error',
       amount,
       ...(gatewayRef !== undefined && { gatewayRef }),
-      gatewayStatus: clip(fields.Error || 'Error'),
-      note: `Consorzio Triveneto reported an error: ${clip(text || '(no text)')}`,
+      gatewayStatus: clip(fields.Error || 'Error', 80),
+      note: `Consorzio Triveneto reported an error: ${clip(text || '(no text)', 80)}`,
       lookup,
       facts,
     };
@@ -171,14 +170,9 @@ function factsOf(fields: Fields): Record<string, string> {
   const facts: Record<string, string> = {};
   for (const name of FACTS) {
     const value = fields[name];
-    if (value) facts[name] = clip(value);
+    if (value) facts[name] = clip(value, 80);
   }
   return facts;
-}
-
-function clip(value: string): string {
-  const chars = Array.from(value);
-  return chars.length > 80 ? `${chars.slice(0, 80).join('')}…` : value;
 }
 
 function rejected(code: 'SIGNATURE_MISSING' | 'SIGNATURE_MISMATCH', reason: string): Verdict {
