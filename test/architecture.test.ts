@@ -56,13 +56,14 @@ const MAY_IMPORT: Readonly<Record<Layer, readonly string[]>> = {
 };
 
 /**
- * src/simulator may import src/gateways/<protocol>/signature.ts (it signs as the gateway does) and
+ * src/simulator may import src/gateways/<protocol>/signature.ts or seal.ts (it signs as the gateway does) and
  * the protocol-neutral helpers of gateways/_shared (the form codec, tested on its own).
  */
 function isExempt(fromLayer: Layer, target: string): boolean {
   return (
     fromLayer === 'simulator' &&
-    (/^gateways\/[^/]+\/signature(\.[cm]?[jt]sx?)?$/.test(target) || /^gateways\/_shared\//.test(target))
+    (/^gateways\/[^/]+\/(signature|seal)(\.[cm]?[jt]sx?)?$/.test(target) ||
+      /^gateways\/_shared\//.test(target))
   );
 }
 

@@ -98,7 +98,9 @@ export async function ingest(
           kind === 'notification'
             ? account.adapter.verifyNotification(account, raw)
             : (account.adapter.readReturn(account, raw) ?? { kind: 'verified' as const, signals: [] });
-        if (check.kind !== 'verified') {
+        if (check.kind === 'deferred') {
+          throw new Error('fetch-back verification is not wired yet');
+        } else if (check.kind !== 'verified') {
           verdict = check.kind;
           reasonCode = check.code;
           reason = check.reason;

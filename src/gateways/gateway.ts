@@ -46,6 +46,28 @@ export type Verdict =
   | { readonly kind: 'rejected'; readonly code: ErrorCode; readonly reason: string }
   | { readonly kind: 'unparseable'; readonly code: ErrorCode; readonly reason: string };
 
+/**
+ * A well-formed notification that carries nothing to trust (PayPlug, Mollie: no signature). The engine stores and
+ * acknowledges it at once, then a job asks the gateway about `resource` (`fetchBack`) and settles only from the
+ * answer (DESIGN.md "The ingest path", 5).
+ */
+export interface DeferredCheck {
+  readonly kind: 'deferred';
+  /** The gateway's id of what to fetch back (PayPlug: the payment's `pay_…`, also for a refund notice). */
+  readonly resource: string;
+  /**
+   * What the notification claims, in our words, compared with the fetched truth: a disagreement marks the
+   * notification as not genuine (forged or stale) even though the fetched state is applied. Absent when the
+   * notification claims nothing (Mollie sends an id only).
+   */
+  readonly claimed?: PaymentStatus | undefined;
+  /** Which payment it names, if the body says (used to journal it when the fetch-back finds nothing). */
+  readonly lookup: PaymentLookup;
+}
+
+/** What `verifyNotification` decides: a verdict, or (fetch-back protocols) a check to make later from a job. */
+export type NotificationCheck = Verdict | DeferredCheck;
+
 /** What `fetchStatus` knows of the payment it asks about. */
 export interface StatusQuery {
   readonly paymentId: string;
@@ -126,7 +148,11 @@ export type ReplyOutcome =
  * one line in `registry.ts`. Methods are pure where the protocol signs its messages; a protocol that
  * needs to ask the gateway back does it in `fetchStatus`, called from a job, never from a request.
  */
-export interface GatewayAdapter<Credentials = unknown> {
+export interface GatewayAdapter<
+  Credentials = unknown,
+  /** `Verdict` for protocols that sign their notifications; `NotificationCheck` for fetch-back ones. */
+  Check extends NotificationCheck = NotificationCheck,
+> {
   readonly id: string;
   readonly displayName: string;
   /** zod schema of `credentials` in the account config. Secrets may be given as `{ "env": "NAME" }` upstream. */
@@ -156,7 +182,14 @@ export interface GatewayAdapter<Credentials = unknown> {
     request: CheckoutRequest,
     io: { readonly fetch: typeof fetch; readonly signal: AbortSignal },
   ): Promise<{ readonly checkout: Checkout; readonly gatewayRef?: string }>;
-  verifyNotification(account: GatewayAccount<Credentials>, request: RawRequest): Verdict;
+  verifyNotification(account: GatewayAccount<Credentials>, request: RawRequest): Check;
+  /**
+   * Fetch-back protocols only (required when `verifyNotification` can answer `deferred`): asks the gateway for the
+   * resource a notification named and answers its state as `notification` signals whose `lookup` comes from the
+   * fetched object (never from the notification's body). `not-found` means the gateway has no such resource: the
+   * notification was forged. Called from a job, with `io.signal` bounding the call.
+   */
+  fetchBack?(account: GatewayAccount<Credentials>, check: DeferredCheck, io: StatusIo): Promise<StatusAnswer>;
   /** A signal from the customer's return when the return is signed; `null` when it carries nothing to trust. */
   readReturn(account: GatewayAccount<Credentials>, request: RawRequest): Verdict | null;
   reply(outcome: ReplyOutcome): GatewayReply;

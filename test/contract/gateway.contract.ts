@@ -21,7 +21,7 @@ import type {
  * account and a way to forge the gateway's messages; protocol details (field names, algorithms) stay in the options.
  */
 export interface GatewayContractOptions<Credentials> {
-  readonly adapter: GatewayAdapter<Credentials>;
+  readonly adapter: GatewayAdapter<Credentials, Verdict>;
   /** An account in the shape `adapter.credentialsSchema` outputs (defaults applied). */
   readonly account: GatewayAccount<Credentials>;
   /** Gateway status words to notify, each with the status it must yield. At least one. */
@@ -264,7 +264,7 @@ export function testGatewayContract<Credentials>(options: GatewayContractOptions
 
 /** What `testStatusContract` needs: an account able to ask the status API and a fake of that API. */
 export interface StatusContractOptions<Credentials> {
-  readonly adapter: GatewayAdapter<Credentials>;
+  readonly adapter: GatewayAdapter<Credentials, Verdict>;
   /** An account whose credentials include what `fetchStatus` needs (API password...). */
   readonly account: GatewayAccount<Credentials>;
   /** Gateway status words, each with the status a poll must yield. At least one. */

@@ -1,5 +1,5 @@
 import { decodeForm, formToRecord } from '../../src/gateways/_shared/form-codec.js';
-import type { GatewayAdapter, RawRequest } from '../../src/gateways/gateway.js';
+import type { GatewayAdapter, RawRequest, Verdict } from '../../src/gateways/gateway.js';
 import type { TrivenetoCredentials } from '../../src/gateways/triveneto/credentials.js';
 import { signedNotification, testAccount, withCredentials } from '../../src/gateways/triveneto/fixtures.js';
 import { checkoutOf, triveneto } from '../../src/gateways/triveneto/index.js';
@@ -14,7 +14,7 @@ const otherSecret = withCredentials(testAccount, { secret: 'not-the-account-secr
  * back for a PaymentInit answer (`checkoutOf`), not against `createPayment`; every other check runs on the adapter
  * itself. createPayment's own behaviour is tested in src/gateways/triveneto/init.test.ts.
  */
-const adapterWithInitCheckout: GatewayAdapter<TrivenetoCredentials> = {
+const adapterWithInitCheckout: GatewayAdapter<TrivenetoCredentials, Verdict> = {
   ...triveneto,
   createPayment: () =>
     checkoutOf({ paymentId: '8111234567891234', paymentUrl: 'https://test4.constriv.com/cg301/hppaction' }),

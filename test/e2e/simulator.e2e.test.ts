@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isFinal, isPaid, type PaymentStatus } from '../../src/core/index.js';
-import type { Fault } from '../../src/simulator/lyra/faults.js';
+import type { Fault } from '../../src/simulator/faults.js';
 import {
   type LyraSimulator,
   type PayAsCustomerResult,

@@ -47,6 +47,7 @@ Examples:
         throw new CommanderError(2, 'quittance.badOption', 'bad option');
       }
       const verdict = adapter.verifyNotification(account, request);
+      if (verdict.kind === 'deferred') throw new Error('fetch-back protocols cannot be verified offline yet');
       const out =
         verdict.kind === 'verified'
           ? { valid: true, signals: verdict.signals }

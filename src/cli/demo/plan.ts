@@ -1,4 +1,4 @@
-import type { Fault } from '../../simulator/lyra/faults.js';
+import type { Fault } from '../../simulator/faults.js';
 import type { Scenario } from '../../simulator/lyra/types.js';
 
 export interface PlannedPayment {

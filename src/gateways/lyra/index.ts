@@ -1,6 +1,6 @@
 import { currencyToNumeric, ERROR_CODES } from '../../core/index.js';
 import { textReply } from '../_shared/text-reply.js';
-import type { GatewayAdapter, GatewayReply, ReplyOutcome } from '../gateway.js';
+import type { GatewayAdapter, GatewayReply, ReplyOutcome, Verdict } from '../gateway.js';
 import { createLyraPayment, lyraMerchantRef } from './checkout.js';
 import { LYRA_SECRET_FIELDS, type LyraCredentials, lyraCredentialsSchema } from './credentials.js';
 import { fetchLyraStatus } from './status.js';
@@ -27,7 +27,7 @@ const MAX_REPLY_BYTES = 199;
  */
 const ABANDONED_AFTER_MS = 2 * 60 * 60_000;
 
-export const lyra: GatewayAdapter<LyraCredentials> = {
+export const lyra: GatewayAdapter<LyraCredentials, Verdict> = {
   id: 'lyra',
   displayName: 'Lyra Collect (PayZen, Systempay, Sogecommerce)',
   credentialsSchema: lyraCredentialsSchema,

@@ -1,6 +1,6 @@
 import { currencyToNumeric, ERROR_CODES } from '../../core/index.js';
 import { textReply } from '../_shared/text-reply.js';
-import type { GatewayAdapter, GatewayReply, ReplyOutcome } from '../gateway.js';
+import type { GatewayAdapter, GatewayReply, ReplyOutcome, Verdict } from '../gateway.js';
 import { createSipsPayment, sipsMerchantRef } from './checkout.js';
 import { SIPS_SECRET_FIELDS, type SipsCredentials, sipsCredentialsSchema } from './credentials.js';
 import { fetchSipsStatus } from './status.js';
@@ -19,7 +19,7 @@ const MAX_REPLY_BYTES = 199;
  */
 const ABANDONED_AFTER_MS = 2 * 60 * 60_000;
 
-export const sips: GatewayAdapter<SipsCredentials> = {
+export const sips: GatewayAdapter<SipsCredentials, Verdict> = {
   id: 'sips',
   displayName: 'Worldline Sips 2.0 (Paypage POST)',
   credentialsSchema: sipsCredentialsSchema,

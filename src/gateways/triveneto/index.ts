@@ -1,6 +1,6 @@
 import { currencyToNumeric, ERROR_CODES, QuittanceError } from '../../core/index.js';
 import { textReply } from '../_shared/text-reply.js';
-import type { GatewayAdapter, GatewayReply, ReplyOutcome } from '../gateway.js';
+import type { GatewayAdapter, GatewayReply, ReplyOutcome, Verdict } from '../gateway.js';
 import {
   TRIVENETO_SECRET_FIELDS,
   type TrivenetoCredentials,
@@ -94,7 +94,7 @@ export function trivenetoMerchantRef(input: { readonly now: Date; readonly daily
   return `${input.now.toISOString().slice(0, 10).replace(/-/g, '')}-${input.dailySequence}`;
 }
 
-export const triveneto: GatewayAdapter<TrivenetoCredentials> = {
+export const triveneto: GatewayAdapter<TrivenetoCredentials, Verdict> = {
   id: 'triveneto',
   displayName: 'Consorzio Triveneto Payment Gateway',
   credentialsSchema: trivenetoCredentialsSchema,

@@ -1,5 +1,5 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
-import type { Fault } from './faults.js';
+import type { Fault } from '../faults.js';
 import type { ReturnPayload } from './payment.js';
 import type { Scenario } from './types.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { dropsAttempt, FaultError, parseFaults } from '../faults.js';
 import { payAsCustomer } from './customer.js';
-import { dropsAttempt, FaultError, parseFaults } from './faults.js';
 import { harness, type Received, TIME_SCALE, validSignature } from './testkit.js';
 
 const SLOT = 15 * 60_000 * TIME_SCALE;

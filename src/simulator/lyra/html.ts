@@ -1,4 +1,4 @@
-import { FAULT_KINDS } from './faults.js';
+import { FAULT_KINDS } from '../faults.js';
 import { SCENARIOS } from './types.js';
 
 export function escapeHtml(s: string): string {

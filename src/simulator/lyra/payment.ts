@@ -1,6 +1,6 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
+import { delayOf, dropsAttempt, type Fault, hasFault } from '../faults.js';
 import type { SimClock } from './clock.js';
-import { delayOf, dropsAttempt, type Fault, hasFault } from './faults.js';
 import { type CheckSource, lyraDate, type PaymentFacts, resultFields, signed } from './fields.js';
 import type { IpnRecord, Notifier } from './notifier.js';
 import type { SimRandom } from './random.js';

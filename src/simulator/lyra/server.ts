@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeForm, FormDecodeError, formToRecord } from '../../gateways/_shared/form-codec.js';
+import { type Fault, FaultError, parseFaults } from '../faults.js';
 import { type CheckoutRejection, checkCheckout } from './checkout.js';
 import { createClock } from './clock.js';
-import { type Fault, FaultError, parseFaults } from './faults.js';
 import { autoSubmitPage, errorPage, paymentPage } from './html.js';
 import { BodyTooLargeError, isJsonBody, readBody, sendHtml, sendJson, wantsJson } from './http.js';
 import { createNotifier } from './notifier.js';

@@ -1,5 +1,5 @@
+import type { Fault } from '../faults.js';
 import type { CheckoutForm } from './checkout.js';
-import type { Fault } from './faults.js';
 import type { IpnRecord } from './notifier.js';
 import type { Scenario, SimTransaction, SimTransStatus } from './types.js';
 

@@ -1,5 +1,6 @@
 import type { LyraAlgorithm } from '../../gateways/lyra/signature.js';
-import type { Fault } from './faults.js';
+import type { Fault } from '../faults.js';
+import type { Scenario } from '../platform.js';
 
 export interface SimShop {
   readonly siteId: string;
@@ -65,8 +66,8 @@ export interface LyraSimulator {
   close(): Promise<void>;
 }
 
-export type Scenario = 'paid' | 'refused' | 'cancelled' | 'authorised-only';
-export const SCENARIOS: readonly Scenario[] = ['paid', 'refused', 'cancelled', 'authorised-only'];
+export type { Scenario } from '../platform.js';
+export { SCENARIOS } from '../platform.js';
 
 export type SimTransStatus = 'AUTHORISED' | 'CAPTURED' | 'REFUSED' | 'ABANDONED' | 'AUTHORISED_TO_VALIDATE';
 

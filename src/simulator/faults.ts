@@ -1,5 +1,6 @@
 /**
- * Faults a test can ask the platform to commit on one payment. Each is deterministic given the list:
+ * Faults a test can ask a simulated platform to commit on one payment (every simulator speaks these; "IPN" below is
+ * the gateway's notification, whatever its protocol calls it). Each is deterministic given the list:
  * - drop: the first attempt of each IPN is lost in transit (a failed attempt; retries may recover it)
  * - drop-all: every attempt is lost, nothing is ever delivered
  * - delay: `ms` (unscaled) before the first attempt of each IPN

@@ -1,0 +1,7 @@
+import { lyraPlatform } from './lyra/platform.js';
+import type { PlatformFactory } from './platform.js';
+
+/** Every simulated gateway `quittance demo --gateway <id>` and the e2e tests can drive, by adapter id. */
+export const PLATFORMS: Readonly<Record<string, PlatformFactory>> = {
+  lyra: lyraPlatform,
+};
