@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Fault } from '../../simulator/faults.js';
 import { CustomerError, payAsCustomer } from '../../simulator/lyra/customer.js';
 import { startLyraSimulator } from '../../simulator/lyra/index.js';
+import { lyraTruth } from '../../simulator/lyra/platform.js';
 import { mulberry32 } from '../../simulator/lyra/random.js';
 import type { Scenario } from '../../simulator/lyra/types.js';
 import { createStore } from '../../store/db.js';
@@ -308,7 +309,15 @@ async function compare(
   received: ReadonlyArray<{ webhookId: string; type: string; paymentId: string; receivedAt: number }>,
   createdAt: ReadonlyMap<string, number>,
 ) {
-  const verdicts = await judge(store.db, transactions);
+  const verdicts = await judge(
+    store.db,
+    transactions.map((tx) => ({
+      orderRef: tx.orderId,
+      truth: lyraTruth(tx.finalStatus),
+      orderAmount: tx.orderAmount,
+      settledAmount: tx.settledAmount,
+    })),
+  );
   const events = await store.db.selectFrom('events').select('id').execute();
   const idsPerMilestone = new Map<string, Set<string>>();
   const receipts = new Map<string, number>();

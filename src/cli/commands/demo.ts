@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { PLATFORMS } from '../../simulator/platforms.js';
 import { runChaos } from '../chaos/run.js';
 import { type DemoSummary, runDemo } from '../demo/run.js';
 import { progressBar } from '../progress.js';
@@ -14,7 +15,8 @@ function positiveInt(value: string): number {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run payments through a simulated Lyra gateway with faults, on a throw-away SQLite file')
+    .description('run payments through a simulated gateway with faults, on a throw-away SQLite file')
+    .option('-g, --gateway <id>', `the gateway to simulate (${Object.keys(PLATFORMS).join(', ')})`, 'lyra')
     .option('-n, --payments <n>', 'number of payments', positiveInt, 200)
     .option('--seed <s>', 'seed for scenarios and faults (same seed, same run)', positiveInt, 42)
     .option('--concurrency <n>', 'customers paying at the same time', positiveInt, 8)
@@ -38,6 +40,7 @@ export function registerDemo(program: Command): void {
 Examples:
   $ quittance demo
   $ quittance demo --payments 500 --seed 7 --json
+  $ quittance demo --gateway sips --payments 300 --json
   $ quittance demo --db ./demo.db      # keep the database to look at afterwards
   $ quittance demo --chaos --payments 10000 --restarts 20 --json   # npm run chaos
 
@@ -48,13 +51,21 @@ is not 0.`,
     .action(async (options) => {
       if (!(options.timeScale > 0 && options.timeScale <= 1))
         throw new Error('--time-scale must be in (0, 1]');
+      if (!Object.hasOwn(PLATFORMS, options.gateway)) {
+        throw new InvalidArgumentError(
+          `--gateway: no simulator for "${options.gateway}" (known: ${Object.keys(PLATFORMS).join(', ')})`,
+        );
+      }
       if (options.chaos) {
+        if (options.gateway !== 'lyra')
+          throw new InvalidArgumentError('--chaos runs the Lyra simulator only');
         await chaos(options);
         return;
       }
       const bar = progressBar({ json: options.json, format: '{phase}' });
       bar?.start(options.payments, 0, { phase: 'paying   ' });
       const summary = await runDemo({
+        gateway: options.gateway,
         payments: options.payments,
         seed: options.seed,
         concurrency: options.concurrency,
@@ -135,6 +146,7 @@ function report(s: DemoSummary): string {
     '',
     renderTable(
       [
+        ['gateway', s.gateway],
         ['payments', s.payments],
         ['final', s.final],
         ['lost', s.lost],

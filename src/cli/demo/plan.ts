@@ -1,5 +1,4 @@
-import type { Fault } from '../../simulator/faults.js';
-import type { Scenario } from '../../simulator/lyra/types.js';
+import type { Fault, FaultKind, Scenario } from '../../simulator/platform.js';
 
 export interface PlannedPayment {
   readonly orderRef: string;
@@ -30,13 +29,26 @@ const SCENARIOS: ReadonlyArray<{ readonly scenario: Scenario; readonly weight: n
   { scenario: 'authorised-only', weight: 0.05 },
 ];
 
-/** The same seed always gives the same payments, scenarios and faults. */
-export function planPayments(count: number, random: () => number): PlannedPayment[] {
+/** What the simulated gateway can play; by default everything (Lyra). */
+export interface PlanLimits {
+  readonly scenarios: readonly Scenario[];
+  readonly faultKinds: readonly FaultKind[];
+}
+
+/**
+ * The same seed always gives the same payments, scenarios and faults. A gateway that cannot play a
+ * scenario or commit a fault draws the same random numbers and skips it, so plans stay comparable.
+ */
+export function planPayments(count: number, random: () => number, limits?: PlanLimits): PlannedPayment[] {
   return Array.from({ length: count }, (_, i) => {
-    const scenario = pickWeighted(random());
-    const faults = FAULT_RATES.filter((f) => random() < f.rate && (!f.paidOnly || scenario === 'paid')).map(
-      (f) => f.fault,
-    );
+    const drawn = pickWeighted(random());
+    const scenario = !limits || limits.scenarios.includes(drawn) ? drawn : 'paid';
+    const faults = FAULT_RATES.filter(
+      (f) =>
+        random() < f.rate &&
+        (!f.paidOnly || scenario === 'paid') &&
+        (!limits || limits.faultKinds.includes(f.fault.kind)),
+    ).map((f) => f.fault);
     return {
       orderRef: `demo-${String(i + 1).padStart(5, '0')}`,
       amount: 100 + Math.floor(random() * 99_900),

@@ -3,19 +3,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../config/load.js';
+import { isFinal, type PaymentStatus } from '../../core/index.js';
 import { type Engine, startEngine } from '../../engine/engine.js';
+import { RECONCILE_TASK } from '../../engine/reconcile-task.js';
+import { startEngineWorker } from '../../engine/runtime.js';
 import { createApp } from '../../http/app.js';
 import { listen } from '../../http/server.js';
+import { listJobs } from '../../jobs/queue.js';
+import type { Worker } from '../../jobs/worker.js';
 import { silentLogger } from '../../observability/logger.js';
-import { payAsCustomer } from '../../simulator/lyra/customer.js';
-import { startLyraSimulator } from '../../simulator/lyra/index.js';
 import { mulberry32 } from '../../simulator/lyra/random.js';
-import type { SimTransaction } from '../../simulator/lyra/types.js';
+import type { PayInput, SimulatedPlatform } from '../../simulator/platform.js';
+import { PLATFORMS } from '../../simulator/platforms.js';
 import { createStore } from '../../store/db.js';
 import { type PlannedPayment, planPayments } from './plan.js';
-import { judge } from './verdicts.js';
+import { judge, type OrderOutcome } from './verdicts.js';
 
 export interface DemoOptions {
+  /** The gateway adapter id whose simulator plays the gateway (src/simulator/platforms.ts). Default lyra. */
+  readonly gateway?: string | undefined;
   readonly payments: number;
   readonly seed: number;
   /** How many simulated customers pay at the same time. */
@@ -24,11 +30,14 @@ export interface DemoOptions {
   readonly timeScale: number;
   /** Keep the SQLite file at this path instead of a temporary one. */
   readonly databaseFile?: string | undefined;
+  /** How long to wait, after the platform is idle, for quittance's jobs to catch up. Default 60 s. */
+  readonly settleTimeoutMs?: number | undefined;
   readonly onProgress?: (event: { phase: 'paying' | 'notifying'; done: number; total: number }) => void;
 }
 
 /** The keys the issue names, plus a few that say more. */
 export interface DemoSummary {
+  readonly gateway: string;
   readonly payments: number;
   readonly final: number;
   readonly lost: number;
@@ -47,29 +56,32 @@ export interface DemoSummary {
   readonly database: string;
 }
 
-const SITE_ID = '12345678';
+/** Quick reconciliation and a busy worker: the demo compresses hours of gateway time into seconds. */
+const DEMO_RECONCILE = { schedule: '1s,2s,4s,8s,15s', returnTimeout: '2s', abandonedAfter: '30s' } as const;
+const DEMO_WORKER = { enabled: true, concurrency: 8, pollInterval: '100ms', lease: '10s' } as const;
 
 /**
- * Runs quittance and a simulated Lyra platform side by side on 127.0.0.1, sends `payments` customers
- * through real HTTP with faults on, waits until the platform has delivered (or given up on) every
- * notification, then compares what quittance believes with what the platform did.
+ * Runs quittance and a simulated gateway (`options.gateway`, default Lyra) side by side on 127.0.0.1,
+ * sends `payments` customers through real HTTP with the faults that gateway can commit, waits until the
+ * platform has delivered (or given up on) every notification and quittance's worker has finished what
+ * follows (fetch-backs, reconciliation), then compares what quittance believes with what the platform did.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const started = performance.now();
+  const gateway = options.gateway ?? 'lyra';
+  const factory = PLATFORMS[gateway];
+  if (!factory) {
+    throw new Error(`no simulator for gateway "${gateway}" (known: ${Object.keys(PLATFORMS).join(', ')})`);
+  }
   const random = mulberry32(options.seed);
-  const shopKey = randomBytes(16).toString('hex');
   const apiKey = `demo_${randomBytes(16).toString('hex')}`;
   const tempDir = options.databaseFile ? undefined : mkdtempSync(join(tmpdir(), 'quittance-demo-'));
   const databaseFile = options.databaseFile ?? join(tempDir as string, 'demo.db');
 
-  const simulator = await startLyraSimulator({
-    shops: [{ siteId: SITE_ID, key: shopKey, algorithm: 'hmac-sha-256' }],
-    timeScale: options.timeScale,
-    retries: true,
-    seed: options.seed,
-  });
+  const platform = await factory({ seed: options.seed, timeScale: options.timeScale });
   const store = createStore(`sqlite:${databaseFile}`);
   let engine: Engine | undefined;
+  let worker: Worker | undefined;
   let app: ReturnType<typeof createApp> | undefined;
   const server = await listen(
     (request, env) => (app as NonNullable<typeof app>).fetch(request, env),
@@ -80,17 +92,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const config = resolveConfig({
       database: `sqlite:${databaseFile}`,
       apiKeys: [apiKey],
+      reconcile: { ...DEMO_RECONCILE },
+      worker: { ...DEMO_WORKER },
+      logLevel: 'silent',
       accounts: [
         {
-          id: 'demo-lyra',
-          gateway: 'lyra',
+          id: DEMO_ACCOUNT,
+          gateway: platform.gateway,
           mode: 'test',
-          credentials: {
-            siteId: SITE_ID,
-            key: shopKey,
-            algorithm: 'hmac-sha-256',
-            paymentUrl: simulator.paymentUrl,
-          },
+          credentials: { ...platform.credentials },
           shop: {
             successUrl: 'https://shop.example/order/success',
             failureUrl: 'https://shop.example/order/failure',
@@ -101,57 +111,103 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     });
     engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
     app = createApp(engine);
+    worker = startEngineWorker(engine);
 
-    const plan = planPayments(options.payments, random);
+    const plan = planPayments(options.payments, random, {
+      scenarios: platform.scenarios,
+      faultKinds: platform.faultKinds,
+    });
+    const keys = new Map<string, string>();
     let done = 0;
     await forEachConcurrently(plan, options.concurrency, async (planned) => {
-      await payOne(server.url, apiKey, planned);
+      keys.set(planned.orderRef, await payOne(server.url, apiKey, platform, planned));
       options.onProgress?.({ phase: 'paying', done: ++done, total: plan.length });
     });
     options.onProgress?.({ phase: 'notifying', done: 0, total: 1 });
-    await simulator.idle();
+    await platform.idle();
+    const outcomes = () =>
+      plan.flatMap((planned) => {
+        const key = keys.get(planned.orderRef);
+        const outcome = key === undefined ? undefined : platform.outcome(key);
+        return outcome ? [{ orderRef: planned.orderRef, ...outcome }] : [];
+      });
+    await settled(engine, outcomes, options.settleTimeoutMs ?? 60_000);
     options.onProgress?.({ phase: 'notifying', done: 1, total: 1 });
 
     return {
-      ...(await compare(engine, simulator.transactions(), plan)),
+      gateway,
+      ...(await compare(engine, outcomes(), plan)),
       durationMs: Math.round(performance.now() - started),
       seed: options.seed,
       database: options.databaseFile ?? '(temporary, deleted)',
     };
   } finally {
+    await worker?.stop(5_000);
     await server.close();
-    await simulator.close();
+    await platform.close();
     await store.close();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }
 }
 
-async function payOne(baseUrl: string, apiKey: string, planned: PlannedPayment): Promise<void> {
+const DEMO_ACCOUNT = 'demo';
+
+/**
+ * Waits until quittance has caught up with the platform: nothing the gateway decided is still open or
+ * behind at quittance, or no job that could still change something is left (a reconciliation check of
+ * a payment already final, or flagged for a person, changes nothing here), or the timeout.
+ */
+async function settled(engine: Engine, outcomes: () => OrderOutcome[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const verdicts = await judge(engine.store.db, outcomes());
+    if (verdicts.lost === 0 && verdicts.behindGateway === 0) return;
+    if (!(await workLeft(engine))) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function workLeft(engine: Engine): Promise<boolean> {
+  const open = new Set(
+    (await engine.store.db.selectFrom('payments').select(['id', 'status', 'needs_review']).execute())
+      .filter((p) => !isFinal(p.status as PaymentStatus) && Number(p.needs_review) === 0)
+      .map((p) => p.id),
+  );
+  const jobs = await listJobs(engine.store.db, { state: 'ready' });
+  return jobs.some(
+    (job) => job.task !== RECONCILE_TASK || open.has((job.payload as { paymentId?: string }).paymentId ?? ''),
+  );
+}
+
+async function payOne(
+  baseUrl: string,
+  apiKey: string,
+  platform: SimulatedPlatform,
+  planned: PlannedPayment,
+): Promise<string> {
   const response = await fetch(`${baseUrl}/api/payments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({
-      account: 'demo-lyra',
+      account: DEMO_ACCOUNT,
       orderRef: planned.orderRef,
-      amount: { value: planned.amount, currency: 'EUR' },
+      amount: { value: planned.amount, currency: platform.currency },
     }),
   });
   if (response.status !== 201)
     throw new Error(`creating ${planned.orderRef} failed: ${response.status} ${await response.text()}`);
-  const { checkout } = (await response.json()) as {
-    checkout: Parameters<typeof payAsCustomer>[0]['checkout'];
-  };
-  await payAsCustomer({ checkout, scenario: planned.scenario, faults: [...planned.faults] });
+  const { checkout } = (await response.json()) as { checkout: PayInput['checkout'] };
+  return platform.pay({ checkout, scenario: planned.scenario, faults: planned.faults, returns: true });
 }
 
-type DemoCounts = Omit<DemoSummary, 'durationMs' | 'seed' | 'database'>;
+type DemoCounts = Omit<DemoSummary, 'gateway' | 'durationMs' | 'seed' | 'database'>;
 
 async function compare(
   engine: Engine,
-  transactions: readonly SimTransaction[],
+  outcomes: readonly OrderOutcome[],
   plan: readonly PlannedPayment[],
 ): Promise<DemoCounts> {
-  const { flagged: _flagged, ...verdicts } = await judge(engine.store.db, transactions);
+  const { flagged: _flagged, ...verdicts } = await judge(engine.store.db, outcomes);
   const faultsInjected: Record<string, number> = {};
   for (const p of plan) for (const f of p.faults) faultsInjected[f.kind] = (faultsInjected[f.kind] ?? 0) + 1;
   return { payments: plan.length, ...verdicts, faultsInjected };

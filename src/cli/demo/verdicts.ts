@@ -1,16 +1,12 @@
 import type { Kysely } from 'kysely';
 import { isFinal, isPaid, type PaymentStatus } from '../../core/index.js';
-import type { SimTransaction } from '../../simulator/lyra/types.js';
+import type { PlatformOutcome } from '../../simulator/platform.js';
 import type { Database } from '../../store/schema.js';
 
-/** What the simulated platform ended with, in our words. */
-const TRUTH: Readonly<Record<string, PaymentStatus>> = {
-  AUTHORISED: 'authorized',
-  AUTHORISED_TO_VALIDATE: 'authorized',
-  CAPTURED: 'captured',
-  REFUSED: 'refused',
-  ABANDONED: 'cancelled',
-};
+/** What the simulated platform ended with for the payment of one order reference. */
+export interface OrderOutcome extends PlatformOutcome {
+  readonly orderRef: string;
+}
 
 export interface Verdicts {
   readonly final: number;
@@ -32,10 +28,7 @@ export interface Verdicts {
 }
 
 /** Compares what quittance stored with what the simulated gateway did: the demo's and chaos run's verdicts. */
-export async function judge(
-  db: Kysely<Database>,
-  transactions: readonly SimTransaction[],
-): Promise<Verdicts> {
+export async function judge(db: Kysely<Database>, outcomes: readonly OrderOutcome[]): Promise<Verdicts> {
   const payments = await db.selectFrom('payments').select(['order_ref', 'status', 'needs_review']).execute();
   const byOrder = new Map(payments.map((p) => [p.order_ref, p]));
   const byStatus: Record<string, number> = {};
@@ -45,13 +38,13 @@ export async function judge(
   let lost = 0;
   let behindGateway = 0;
   let wrongAmountAccepted = 0;
-  for (const tx of transactions) {
-    const ours = byOrder.get(tx.orderId);
-    if (!ours || tx.finalStatus === null) continue;
+  for (const outcome of outcomes) {
+    const ours = byOrder.get(outcome.orderRef);
+    if (!ours || outcome.truth === null) continue;
     const status = ours.status as PaymentStatus;
-    if (tx.settledAmount !== tx.orderAmount && isPaid(status)) wrongAmountAccepted++;
+    if (outcome.settledAmount !== outcome.orderAmount && isPaid(status)) wrongAmountAccepted++;
     if (!isFinal(status) && !isFlagged(ours)) lost++;
-    else if (!isFlagged(ours) && TRUTH[tx.finalStatus] !== status) behindGateway++;
+    else if (!isFlagged(ours) && outcome.truth !== status) behindGateway++;
   }
 
   const events = await db.selectFrom('events').select(['payment_id', 'type']).execute();
