@@ -1,11 +1,13 @@
 import type { AnyGatewayAdapter } from './gateway.js';
 import { lyra } from './lyra/index.js';
+import { payplug } from './payplug/index.js';
 import { sips } from './sips/index.js';
 import { triveneto } from './triveneto/index.js';
 
 /** Every protocol quittance speaks. Adding a gateway = a folder under src/gateways + one line here. */
 const ADAPTERS: Readonly<Record<string, AnyGatewayAdapter>> = {
   lyra,
+  payplug,
   sips,
   triveneto,
 };
