@@ -26,6 +26,14 @@ export const ERROR_CODES = {
     status: 403,
     summary: 'The signed data is about another payment than the one the URL names.',
   },
+  UNKNOWN_AT_GATEWAY: {
+    status: 404,
+    summary: 'Asked back, the gateway has no such payment: the notification was not sent by it.',
+  },
+  NOTIFICATION_MISMATCH: {
+    status: 409,
+    summary: 'The notification says otherwise than the gateway, asked back: not genuine (forged or stale).',
+  },
   UNKNOWN_ACCOUNT: { status: 404, summary: 'No account has this id.' },
   UNKNOWN_PAYMENT: { status: 404, summary: 'No payment matches.' },
   NOT_FOUND: { status: 404, summary: 'Nothing is here.' },

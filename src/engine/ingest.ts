@@ -14,6 +14,7 @@ import { findPayment } from '../store/repos/payments.js';
 import type { Database } from '../store/schema.js';
 import { type AppliedSignal, applySignal } from './apply-signal.js';
 import type { Engine } from './engine.js';
+import { enqueueFetchBack } from './fetch-back.js';
 import { shopPage, waitPage } from './pages.js';
 
 /** A refusal decided before the gateway adapter looks at the request (HTTP layer, allowlist). */
@@ -52,6 +53,8 @@ export interface IncomingRequest {
  *    and 503 is all we can honestly say.
  * Verification failures are not errors: they are verdicts, stored with their reason, answered as
  * the protocol wants, and they never touch a payment.
+ * Protocols that do not sign (PayPlug) answer `deferred`: the entry is kept `pending`, acknowledged,
+ * and a `verify-notification` job enqueued in the same transaction asks the gateway (fetch-back.ts).
  */
 export async function ingestNotification(engine: Engine, incoming: IncomingRequest): Promise<IngestResult> {
   return ingest(engine, 'notification', incoming);
@@ -87,6 +90,7 @@ export async function ingest(
       let reasonCode: string | null = null;
       let reason: string | null = null;
       const applied: AppliedSignal[] = [];
+      let fetchBackQueued = false;
       if (precheck || !account) {
         const refusal = precheck ?? { code: 'UNKNOWN_ACCOUNT' as const, reason: 'no account' };
         verdict = 'rejected';
@@ -99,7 +103,12 @@ export async function ingest(
             ? account.adapter.verifyNotification(account, raw)
             : (account.adapter.readReturn(account, raw) ?? { kind: 'verified' as const, signals: [] });
         if (check.kind === 'deferred') {
-          throw new Error('fetch-back verification is not wired yet');
+          // Nothing in the request can be trusted: keep it, acknowledge it, ask the gateway from a job.
+          verdict = 'pending';
+          reason = `waiting for the answer of ${account.adapter.displayName} about ${check.resource}`;
+          await enqueueFetchBack(engine, tx, { inboxId, accountId: account.id, check });
+          outcome = { kind: 'accepted', detail: 'received, checking with the gateway' };
+          fetchBackQueued = true;
         } else if (check.kind !== 'verified') {
           verdict = check.kind;
           reasonCode = check.code;
@@ -143,10 +152,12 @@ export async function ingest(
         answerBody: reply.body,
         processedAt: engine.clock(),
       });
-      return { inboxId, verdict, reply, applied };
+      return { inboxId, verdict, reply, applied, fetchBackQueued };
     });
     announce(engine, result.applied);
-    return result;
+    if (result.fetchBackQueued) engine.bus.jobsEnqueued();
+    const { fetchBackQueued: _queued, ...answer } = result;
+    return answer;
   } catch (error) {
     engine.logger.error(
       { err: error, inboxId, accountId: incoming.accountId },

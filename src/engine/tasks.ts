@@ -2,6 +2,7 @@ import type { TaskDefinition } from '../jobs/worker.js';
 import { EFFECT_TASK, HANDLER_TASK } from './apply-signal.js';
 import { deliverWebhookTask } from './deliver.js';
 import type { Engine } from './engine.js';
+import { FETCH_BACK_TASK, fetchBackTask } from './fetch-back.js';
 import { runHandlersTask } from './handlers-task.js';
 import { RECONCILE_TASK, reconcileTask } from './reconcile-task.js';
 
@@ -11,5 +12,6 @@ export function engineTasks(engine: Engine): Record<string, TaskDefinition> {
     [HANDLER_TASK]: runHandlersTask(engine),
     [RECONCILE_TASK]: reconcileTask(engine),
     [EFFECT_TASK]: deliverWebhookTask(engine),
+    [FETCH_BACK_TASK]: fetchBackTask(engine),
   };
 }

@@ -7,9 +7,17 @@ export type InboxKind = (typeof INBOX_KINDS)[number];
 /**
  * `received` is the state between the insert and the verdict, inside one transaction; it is seen
  * outside only if processing crashed, and then `error` replaces it. `unmatched`: authentic, but no
- * payment of ours matches, kept for a person.
+ * payment of ours matches, kept for a person. `pending`: acknowledged, waiting for its fetch-back (protocols that do
+ * not sign: the gateway is asked from a job, and the verdict follows).
  */
-export type InboxVerdict = 'received' | 'verified' | 'unmatched' | 'rejected' | 'unparseable' | 'error';
+export type InboxVerdict =
+  | 'received'
+  | 'pending'
+  | 'verified'
+  | 'unmatched'
+  | 'rejected'
+  | 'unparseable'
+  | 'error';
 
 export interface InboxRecord {
   readonly id: string;
@@ -107,6 +115,24 @@ export async function recordInboxOutcome(db: Kysely<Database>, id: string, o: In
       answer_status: o.answerStatus,
       answer_body: o.answerBody,
       processed_at: o.processedAt.getTime(),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A later verdict (fetch-back protocols): the answer was given at ingest and stays as it was. */
+export async function recordLateVerdict(
+  db: Kysely<Database>,
+  id: string,
+  v: { verdict: InboxVerdict; reasonCode: string | null; reason: string | null; processedAt: Date },
+): Promise<void> {
+  await db
+    .updateTable('inbox')
+    .set({
+      verdict: v.verdict,
+      reason_code: v.reasonCode,
+      reason: v.reason,
+      processed_at: v.processedAt.getTime(),
     })
     .where('id', '=', id)
     .execute();
