@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { QuittanceError } from '../../core/errors.js';
 import type { Engine } from '../../engine/engine.js';
 import { listInboxEntries } from '../../engine/inbox.js';
+import { INBOX_VERDICTS } from '../../store/repos/inbox.js';
 
 const query = z
   .object({
     account: z.string().min(1).optional(),
-    verdict: z.enum(['received', 'verified', 'unmatched', 'rejected', 'unparseable', 'error']).optional(),
+    verdict: z.enum(INBOX_VERDICTS).optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
   })
   .strict();

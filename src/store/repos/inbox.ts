@@ -10,14 +10,16 @@ export type InboxKind = (typeof INBOX_KINDS)[number];
  * payment of ours matches, kept for a person. `pending`: acknowledged, waiting for its fetch-back (protocols that do
  * not sign: the gateway is asked from a job, and the verdict follows).
  */
-export type InboxVerdict =
-  | 'received'
-  | 'pending'
-  | 'verified'
-  | 'unmatched'
-  | 'rejected'
-  | 'unparseable'
-  | 'error';
+export const INBOX_VERDICTS = [
+  'received',
+  'pending',
+  'verified',
+  'unmatched',
+  'rejected',
+  'unparseable',
+  'error',
+] as const;
+export type InboxVerdict = (typeof INBOX_VERDICTS)[number];
 
 export interface InboxRecord {
   readonly id: string;
