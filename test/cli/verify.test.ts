@@ -9,6 +9,16 @@ import {
   notificationFields,
   testAccount,
 } from '../../src/gateways/lyra/fixtures/notification.js';
+import {
+  testAccount as sipsAccount,
+  checkoutRequest as sipsCheckout,
+  signedNotification as sipsNotification,
+} from '../../src/gateways/sips/fixtures/notification.js';
+import {
+  testAccount as tvAccount,
+  checkoutRequest as tvCheckout,
+  signedNotification as tvNotification,
+} from '../../src/gateways/triveneto/fixtures.js';
 import { runCli } from './run-cli.js';
 
 const KEY = testAccount.credentials.key;
@@ -65,5 +75,45 @@ describe('quittance --help', () => {
       assert.equal(help.status, 0);
       assert.match(help.stdout, /Examples:/);
     }
+  });
+});
+
+describe('quittance verify, every signed gateway', () => {
+  const sipsBody = Buffer.from(sipsNotification(sipsAccount, sipsCheckout(), '00').body).toString('utf8');
+  const sipsKey = sipsAccount.credentials.secretKey;
+
+  it('sips: a sealed automatic response is valid with --algorithm hmac-sha-256 or none, not with sha-256', () => {
+    const ok = runCli(['verify', 'sips', '--secret', sipsKey, '--algorithm', 'hmac-sha-256'], sipsBody);
+    assert.equal(ok.status, 0, ok.stderr);
+    const out = JSON.parse(ok.stdout);
+    assert.equal(out.valid, true);
+    assert.equal(out.signals[0].status, 'captured');
+    assert.equal(runCli(['verify', 'sips', '--secret', sipsKey], sipsBody).status, 0);
+    const legacy = runCli(['verify', 'sips', '--secret', sipsKey, '--algorithm', 'sha-256'], sipsBody);
+    assert.equal(legacy.status, 1);
+    assert.equal(JSON.parse(legacy.stdout).valid, false);
+  });
+
+  it('sips: another key is not valid and the key is never printed; a bad algorithm is a usage error', () => {
+    const r = runCli(['verify', 'sips', '--secret', 'someone-elses-key'], sipsBody);
+    assert.equal(r.status, 1);
+    assert.equal(JSON.parse(r.stdout).code, 'SIGNATURE_MISMATCH');
+    assert.ok(!r.stdout.includes('someone-elses-key') && !r.stdout.includes(sipsKey));
+    assert.equal(runCli(['verify', 'sips', '--secret', sipsKey, '--algorithm', 'md5'], sipsBody).status, 2);
+  });
+
+  const tvBody = Buffer.from(tvNotification(tvAccount, tvCheckout(), 'CAPTURED').body).toString('utf8');
+  const tvSecret = tvAccount.credentials.secret;
+
+  it('triveneto: the udf4 security code checks with the account secret', () => {
+    const ok = runCli(['verify', 'triveneto', '--secret', tvSecret], tvBody);
+    assert.equal(ok.status, 0, ok.stderr);
+    const out = JSON.parse(ok.stdout);
+    assert.equal(out.valid, true);
+    assert.equal(out.signals[0].status, 'captured');
+    const wrong = runCli(['verify', 'triveneto', '--secret', 'not-the-secret-0123456789'], tvBody);
+    assert.equal(wrong.status, 1);
+    assert.equal(JSON.parse(wrong.stdout).valid, false);
+    assert.ok(!wrong.stdout.includes(tvSecret));
   });
 });

@@ -1,58 +1,145 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '@commander-js/extra-typings';
 import { CommanderError } from '@commander-js/extra-typings';
-import type { RawRequest } from '../../gateways/gateway.js';
+import { confirms } from '../../engine/fetch-back.js';
+import type { AnyGatewayAdapter, GatewayAccount, RawRequest } from '../../gateways/gateway.js';
 import { findAdapter, gatewayIds } from '../../gateways/registry.js';
+
+/** How long `verify` waits for a gateway asked back (fetch-back protocols). */
+const FETCH_BACK_TIMEOUT_MS = 15_000;
 
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('check a notification body offline: signature, fields, and the signals it carries')
+    .description(
+      'check a notification body: signature, fields, and the signals it carries (fetch-back protocols: asks the gateway)',
+    )
     .argument('<gateway>', `gateway id (${gatewayIds().join(', ')})`)
-    .requiredOption('--secret <key>', "the shop's key for the mode the notification is in")
-    .option('--algorithm <name>', 'signature algorithm (lyra: hmac-sha-256 or sha1)')
+    .requiredOption(
+      '--secret <key>',
+      "the key that checks the notification: Lyra's shop key (or REST password / HMAC key for kr-answer), " +
+        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key",
+    )
+    .option(
+      '--algorithm <name>',
+      'signature algorithm (lyra: hmac-sha-256 or sha1; sips: hmac-sha-256 or sha-256)',
+    )
     .option('--file <path>', 'file holding the body exactly as posted (default: standard input)')
-    .option('--content-type <type>', 'content type it was posted with', 'application/x-www-form-urlencoded')
+    .option(
+      '--content-type <type>',
+      'content type it was posted with (default: application/json when the body starts with {, else a form)',
+    )
+    .option(
+      '--api-base <url>',
+      "fetch-back protocols: the gateway's API address (a test environment, a simulator)",
+    )
     .addHelpText(
       'after',
       `
 Prints one JSON object { "valid", "reason"?, "code"?, "signals" }. Exit code 0 when valid, 1 when not,
 2 on usage errors. The key is never printed.
 
+Signed protocols (lyra, sips, triveneto) are checked offline. PayPlug signs nothing: verify asks PayPlug
+for the payment the body names (GET /v1/payments/{id} with the secret key) and reports what PayPlug says,
+with "checkedBy": "fetch-back"; a body PayPlug does not confirm is not valid.
+
 Examples:
   $ quittance verify lyra --secret 1122334455667788 --algorithm sha1 --file ipn.txt
-  $ pbpaste | quittance verify lyra --secret "$LYRA_TEST_KEY"`,
+  $ pbpaste | quittance verify lyra --secret "$LYRA_TEST_KEY"
+  $ quittance verify sips --secret "$SIPS_SECRET_KEY" --algorithm hmac-sha-256 --file automatic-response.txt
+  $ quittance verify triveneto --secret "$TV_UDF_SECRET" --file notification-message.txt
+  $ quittance verify payplug --secret "$PAYPLUG_SECRET_KEY" --file notification.json`,
     )
-    .action((gateway, options) => {
+    .action(async (gateway, options) => {
       const adapter = findAdapter(gateway);
-      if (!adapter) {
-        console.error(`quittance: unknown gateway "${gateway}" (known: ${gatewayIds().join(', ')})`);
-        throw new CommanderError(2, 'quittance.unknownGateway', 'unknown gateway');
-      }
+      if (!adapter) usage(`unknown gateway "${gateway}" (known: ${gatewayIds().join(', ')})`);
       const body = options.file ? readFileSync(options.file) : readFileSync(0);
       const request: RawRequest = {
         method: 'POST',
         path: '/notify/offline',
         query: '',
-        headers: { 'content-type': options.contentType },
+        headers: { 'content-type': options.contentType ?? sniffContentType(body) },
         body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
         sourceIp: '127.0.0.1',
         receivedAt: new Date(),
       };
-      let account: ReturnType<typeof adapter.offlineAccount>;
+      let account: GatewayAccount;
       try {
         account = adapter.offlineAccount({ request, secret: options.secret, algorithm: options.algorithm });
+        if (options.apiBase !== undefined) account = withApiBase(adapter, account, options.apiBase);
       } catch (error) {
-        console.error(`quittance: ${(error as Error).message}`);
-        throw new CommanderError(2, 'quittance.badOption', 'bad option');
+        usage((error as Error).message);
       }
-      const verdict = adapter.verifyNotification(account, request);
-      if (verdict.kind === 'deferred') throw new Error('fetch-back protocols cannot be verified offline yet');
-      const out =
-        verdict.kind === 'verified'
-          ? { valid: true, signals: verdict.signals }
-          : { valid: false, code: verdict.code, reason: verdict.reason, signals: [] };
+      const out = await check(adapter, account, request);
       console.log(JSON.stringify(out, null, 2));
-      process.exitCode = verdict.kind === 'verified' ? 0 : 1;
+      process.exitCode = out.valid ? 0 : 1;
     });
+}
+
+async function check(adapter: AnyGatewayAdapter, account: GatewayAccount, request: RawRequest) {
+  const verdict = adapter.verifyNotification(account, request);
+  if (verdict.kind === 'verified') return { valid: true, signals: verdict.signals };
+  if (verdict.kind !== 'deferred') {
+    return { valid: false, code: verdict.code, reason: verdict.reason, signals: [] };
+  }
+  if (!adapter.fetchBack) {
+    return {
+      valid: false,
+      code: 'INTERNAL',
+      reason: `${adapter.displayName} cannot be asked back`,
+      signals: [],
+    };
+  }
+  const answer = await adapter.fetchBack(account, verdict, {
+    fetch: globalThis.fetch,
+    signal: AbortSignal.timeout(FETCH_BACK_TIMEOUT_MS),
+    now: new Date(),
+  });
+  const checkedBy = 'fetch-back';
+  if (answer.kind === 'not-found') {
+    return {
+      valid: false,
+      checkedBy,
+      code: 'UNKNOWN_AT_GATEWAY',
+      reason: `${adapter.displayName} has no payment ${verdict.resource}: ${answer.reason}`,
+      signals: [],
+    };
+  }
+  if (answer.kind === 'failed') {
+    return {
+      valid: false,
+      checkedBy,
+      code: answer.code,
+      reason: `could not ask ${adapter.displayName}: ${answer.reason}`,
+      signals: [],
+    };
+  }
+  const says = answer.signals.map((s) => s.status);
+  return confirms(answer.signals, verdict.claimed)
+    ? { valid: true, checkedBy, signals: answer.signals }
+    : {
+        valid: false,
+        checkedBy,
+        code: 'NOTIFICATION_MISMATCH',
+        reason: `the body says ${verdict.claimed}; ${adapter.displayName} says ${says.join(', ') || 'nothing decided yet'}`,
+        signals: answer.signals,
+      };
+}
+
+function withApiBase(adapter: AnyGatewayAdapter, account: GatewayAccount, apiBase: string): GatewayAccount {
+  const credentials = { ...(account.credentials as Record<string, unknown>), apiBase };
+  const parsed = adapter.credentialsSchema.safeParse(credentials);
+  if (!parsed.success)
+    throw new Error(`--api-base: ${adapter.displayName} takes no such option, or it is not a URL`);
+  return { ...account, credentials: parsed.data };
+}
+
+function sniffContentType(body: Buffer): string {
+  const first = body.toString('utf8', 0, Math.min(body.length, 64)).trimStart()[0];
+  return first === '{' || first === '[' ? 'application/json' : 'application/x-www-form-urlencoded';
+}
+
+function usage(message: string): never {
+  console.error(`quittance: ${message}`);
+  throw new CommanderError(2, 'quittance.usage', message);
 }
