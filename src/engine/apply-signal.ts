@@ -78,6 +78,21 @@ export async function applySignal(
       await journal(null, 'rejected', reason);
       return { signalId, settlement: 'rejected', reason, payment: null };
     }
+    // A gateway reference fixed at the start (Triveneto's PaymentID) is never replaced: a message naming another is
+    // about another transaction, or forged with a copied security code. Journaled on the payment for the person who
+    // looks at it; the caller refuses the request (PAYMENT_MISMATCH).
+    if (
+      signal.lookup.gatewayRefFixed &&
+      payment.gatewayRef !== null &&
+      signal.gatewayRef !== payment.gatewayRef
+    ) {
+      const reason =
+        signal.gatewayRef === undefined
+          ? `the message names no gateway transaction, but payment ${payment.id} was started at the gateway as ${payment.gatewayRef}`
+          : `the message speaks of gateway transaction ${signal.gatewayRef}, but payment ${payment.id} was started at the gateway as ${payment.gatewayRef}`;
+      await journal(payment, 'rejected', reason);
+      return { signalId, settlement: 'rejected', reason, payment: null };
+    }
     const result = settle(payment, signal);
     const changed =
       result.payment.status !== payment.status ||

@@ -1,6 +1,7 @@
-import { isFinal, QuittanceError } from '../core/index.js';
+import { formatMoney, isFinal, QuittanceError } from '../core/index.js';
 import type { RawRequest } from '../gateways/gateway.js';
-import { findPayment } from '../store/repos/payments.js';
+import { raiseAlert } from '../store/repos/alerts.js';
+import { findPayment, type PaymentRecord, updatePaymentIfUnchanged } from '../store/repos/payments.js';
 import type { Engine } from './engine.js';
 import { ingest, type Precheck } from './ingest.js';
 import { shopPage, waitPage } from './pages.js';
@@ -27,8 +28,12 @@ export interface ReturnResult {
  *    gateway (`reconcilePayment`, through the same state machine) with the short
  *    `settings.returnTimeoutMs`. A failure or a slow gateway only means we know no more: the
  *    customer never sees an error for it.
- * 3. The customer is sent to the page that matches what we now know: the shop's success or failure
- *    page, or, when nothing is final yet, our waiting page.
+ * 3. When the gateway sends customers back only because its notification could not be delivered
+ *    (`adapter.returnMeansUndelivered`: Triveneto's errorURL) and the payment is still not final, nothing
+ *    will tell us more (no status API): the payment is flagged for a person with a
+ *    `notification-undelivered` alert, once (`flagUndelivered`).
+ * 4. The customer is sent to the page that matches what we now know: the shop's success or failure
+ *    page, or, when nothing is final yet, our waiting page — never a failure page on a guess.
  */
 export async function handleReturn(
   engine: Engine,
@@ -77,8 +82,56 @@ export async function handleReturn(
       );
     }
   }
+  if (!signed && !isFinal(payment.status) && account.adapter.returnMeansUndelivered) {
+    payment = await flagUndelivered(engine, payment, account.adapter.displayName);
+  }
   if (isFinal(payment.status)) {
     return { location: shopPage(account, payment), inboxId: result.inboxId, waiting: false };
   }
   return { location: waitPage(engine, payment.id), inboxId: result.inboxId, waiting: true };
+}
+
+export const NOTIFICATION_UNDELIVERED_ALERT = 'notification-undelivered';
+
+/**
+ * Flags a payment the gateway could not tell us about and raises one `notification-undelivered` alert naming it.
+ * Idempotent: a payment already flagged is not written again, and the alert is keyed by the payment. Re-read in the
+ * transaction: a notification that finalised the payment meanwhile wins and nothing is flagged.
+ */
+async function flagUndelivered(
+  engine: Engine,
+  payment: PaymentRecord,
+  gatewayName: string,
+): Promise<PaymentRecord> {
+  return engine.store.db.transaction().execute(async (tx) => {
+    const now = engine.clock();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = (await findPayment(tx, payment.id)) ?? payment;
+      if (isFinal(current.status)) return current;
+      if (!current.needsReview) {
+        if (!(await updatePaymentIfUnchanged(tx, current, { ...current, needsReview: true }, now))) continue;
+      }
+      const raised = await raiseAlert(tx, {
+        id: engine.ids('alert'),
+        kind: NOTIFICATION_UNDELIVERED_ALERT,
+        accountId: current.accountId,
+        paymentId: current.id,
+        message:
+          `${gatewayName} sent the customer of payment ${current.id} (order ${current.orderRef}, ` +
+          `${formatMoney(current.amount)}) back without a result: the gateway could not deliver its ` +
+          'NotificationMessage; check the payment in the back office and settle it with ' +
+          `\`quittance settle ${current.id} --status <status> --reason "<what you saw>" --by <name>\`.`,
+        uniqueKey: `${NOTIFICATION_UNDELIVERED_ALERT}:${current.id}`,
+        now,
+      });
+      if (raised) {
+        engine.logger.warn(
+          { paymentId: current.id, accountId: current.accountId },
+          'notification undelivered; payment flagged for review',
+        );
+      }
+      return { ...current, needsReview: true };
+    }
+    throw new Error(`payment ${payment.id} changed 5 times while being flagged`);
+  });
 }

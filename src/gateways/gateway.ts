@@ -32,6 +32,12 @@ export interface PaymentLookup {
   readonly merchantRef?: string | undefined;
   /** The gateway's own transaction id. */
   readonly gatewayRef?: string | undefined;
+  /**
+   * The gateway issued its reference when the payment was started (`initPayment`) and every genuine message names
+   * that one (Triveneto's PaymentID): a signal whose `gatewayRef` differs from the stored one is refused
+   * (PAYMENT_MISMATCH), final or not, instead of replacing it.
+   */
+  readonly gatewayRefFixed?: boolean | undefined;
 }
 
 /** A signal as a gateway message carries it: what it says plus which payment it is about. */
@@ -190,6 +196,12 @@ export interface GatewayAdapter<
    * notification was forged. Called from a job, with `io.signal` bounding the call.
    */
   fetchBack?(account: GatewayAccount<Credentials>, check: DeferredCheck, io: StatusIo): Promise<StatusAnswer>;
+  /**
+   * The gateway sends the customer to our return URL only when it could not deliver its notification (Triveneto's
+   * errorURL; on success the customer goes where our answer to the notification said). A return to a payment that is
+   * still not final then flags it for a person with a `notification-undelivered` alert (engine/return.ts).
+   */
+  readonly returnMeansUndelivered?: boolean;
   /** A signal from the customer's return when the return is signed; `null` when it carries nothing to trust. */
   readReturn(account: GatewayAccount<Credentials>, request: RawRequest): Verdict | null;
   reply(outcome: ReplyOutcome): GatewayReply;

@@ -115,6 +115,10 @@ export const triveneto: GatewayAdapter<TrivenetoCredentials, Verdict> = {
   verifyNotification: verifyTrivenetoNotification,
   // The errorURL / browser return carries nothing signed: the engine must look the payment up instead.
   readReturn: () => null,
+  // The customer reaches errorURL (our return route) only when the gateway could not use our answer to its
+  // NotificationMessage (protocols.md §4, [UNCONFIRMED]); on success it follows our `REDIRECT=`. With no status API,
+  // a payment still open there is flagged for a person (engine/return.ts).
+  returnMeansUndelivered: true,
   async initPayment(account, request, io) {
     const { checkout, paymentId } = await initPayment(account, request, io);
     return { checkout, gatewayRef: paymentId };

@@ -39,6 +39,7 @@ describe('Triveneto NotificationMessage: security code', () => {
         paymentId: request.paymentId,
         merchantRef: request.merchantRef,
         gatewayRef: '8111234567891234',
+        gatewayRefFixed: true,
       },
       facts: {
         tranid: '7001234567891234',
@@ -134,13 +135,14 @@ describe('Triveneto NotificationMessage: security code', () => {
     );
   });
 
-  it('a changed paymentid is not caught by verify (the gateway issues it after udf4): it changes the gatewayRef, which core then holds against the stored one', () => {
+  it('a changed paymentid is not caught by verify (the gateway issues it after udf4): the lookup says the gatewayRef is fixed, so the engine refuses it', () => {
     const base = notificationFields(testAccount, request, 'CAPTURED');
     const changed = signalOf(
       triveneto.verifyNotification(testAccount, rawNotification({ ...base, paymentid: '999' })),
     );
     assert.equal(changed.gatewayRef, '999');
     assert.equal(changed.lookup.gatewayRef, '999');
+    assert.equal(changed.lookup.gatewayRefFixed, true);
     // After a final result, a notification naming another PaymentID is a conflict, never applied.
     const captured: PaymentState = {
       id: request.paymentId,

@@ -22,7 +22,8 @@ const FACTS = ['tranid', 'auth', 'ref', 'postdate', 'responsecode', 'result', 'c
  * Authenticity rests on the udf4 security code only (security-code.ts). It binds udf1 (our payment id), udf2 (the
  * amount) and trackid to our secret; `result`, `paymentid` and the other facts are NOT covered — the gateway signs
  * nothing. `paymentid` is the gateway's PaymentID, issued after we computed udf4, so no code can cover it: that it
- * matches the PaymentID stored at PaymentInit is for the engine to check (see the report / index.ts).
+ * matches the PaymentID stored at PaymentInit is for the engine to check: the lookup says `gatewayRefFixed`, and
+ * engine/apply-signal.ts refuses a signal whose PaymentID differs from the stored one (PAYMENT_MISMATCH).
  *
  * Error notifications: an `Error`/`ErrorText` message may come from the gateway without our udf fields. Verification is
  * pure (no database), so it cannot tell it from a forgery by looking `paymentid` up: it is `rejected`
@@ -93,10 +94,13 @@ function readSignal(
   }
   const amount = money(Number(match[1]), match[2] as string);
   const gatewayRef = fields.paymentid || undefined;
+  // The PaymentID was stored as the payment's gatewayRef at PaymentInit: `gatewayRefFixed` makes the engine refuse a
+  // message naming another one (apply-signal.ts), final or not — udf4 cannot cover it (see above).
   const lookup = {
     paymentId,
     merchantRef: trackid,
     ...(gatewayRef !== undefined && { gatewayRef }),
+    gatewayRefFixed: true,
   };
   const facts = factsOf(fields);
   if (fields.Error !== undefined || fields.ErrorText !== undefined) {
