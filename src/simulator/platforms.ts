@@ -1,7 +1,9 @@
 import { lyraPlatform } from './lyra/platform.js';
+import { payplugPlatform } from './payplug/platform.js';
 import type { PlatformFactory } from './platform.js';
 
 /** Every simulated gateway `quittance demo --gateway <id>` and the e2e tests can drive, by adapter id. */
 export const PLATFORMS: Readonly<Record<string, PlatformFactory>> = {
   lyra: lyraPlatform,
+  payplug: payplugPlatform,
 };
