@@ -1,9 +1,11 @@
 import { lyraPlatform } from './lyra/platform.js';
 import { payplugPlatform } from './payplug/platform.js';
 import type { PlatformFactory } from './platform.js';
+import { sipsPlatform } from './sips/platform.js';
 
 /** Every simulated gateway `quittance demo --gateway <id>` and the e2e tests can drive, by adapter id. */
 export const PLATFORMS: Readonly<Record<string, PlatformFactory>> = {
   lyra: lyraPlatform,
   payplug: payplugPlatform,
+  sips: sipsPlatform,
 };
