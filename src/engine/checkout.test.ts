@@ -11,7 +11,9 @@ import { createPayment } from './checkout.js';
 import { type Engine, startEngine } from './engine.js';
 
 /** A PaymentInit servlet answering from a queue of canned answers. */
-function fakeServlet(answers: string[]): Promise<{ server: Server; base: string; bodies: string[] }> {
+function fakeServlet(
+  answers: string[],
+): Promise<{ server: Server; base: string; bodies: string[]; answers: string[] }> {
   const bodies: string[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -25,6 +27,7 @@ function fakeServlet(answers: string[]): Promise<{ server: Server; base: string;
         server,
         base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cg/servlet/`,
         bodies,
+        answers,
       }),
     ),
   );
@@ -102,5 +105,51 @@ describe('checkout with a server-to-server start (Triveneto PaymentInit)', () =>
     assert.equal(signal?.source, 'poll');
     assert.match(signal?.reason ?? '', /payment start refused/);
     assert.ok(!JSON.stringify(signal).includes('pw-secret'), 'the password never reaches the journal');
+  });
+
+  it('the same Idempotency-Key after a refused start answers the error again, not a dead checkout', async () => {
+    servlet.answers.push('!ERROR!IPY0001-Invalid terminal');
+    const input = {
+      account: 'tv',
+      orderRef: 'TV-3',
+      amount: { value: 300, currency: 'EUR' },
+      idempotencyKey: 'key-tv-3',
+    };
+    await assert.rejects(createPayment(engine, input), /Invalid terminal/);
+    const calls = servlet.bodies.length;
+    await assert.rejects(
+      createPayment(engine, input),
+      (e: Error & { code?: string }) =>
+        e.code === 'GATEWAY_UNAVAILABLE' && /new Idempotency-Key/.test(e.message),
+    );
+    assert.equal(servlet.bodies.length, calls, 'a refused start is not sent again under the same key');
+  });
+
+  it('the same Idempotency-Key after an unfinished start starts the payment now', async () => {
+    const row = await engine.store.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('order_ref', '=', 'TV-1')
+      .executeTakeFirstOrThrow();
+    // A process that died during PaymentInit leaves the placeholder checkout on a `created` payment.
+    await engine.store.db
+      .updateTable('payments')
+      .set({
+        checkout_json: JSON.stringify({ method: 'GET', url: 'about:blank', fields: {} }),
+        idempotency_key: 'key-tv-1',
+      })
+      .where('id', '=', row.id)
+      .execute();
+    servlet.answers.push('8009999999999999:https://pay.example/hpp/Pay.jsp');
+    const again = await createPayment(engine, {
+      account: 'tv',
+      orderRef: 'TV-1',
+      amount: { value: 1250, currency: 'EUR' },
+      idempotencyKey: 'key-tv-1',
+    });
+    assert.equal(again.replayed, true);
+    assert.equal(again.payment.id, row.id);
+    assert.equal(again.checkout.url, 'https://pay.example/hpp/Pay.jsp?PaymentID=8009999999999999');
+    assert.equal(new URLSearchParams(servlet.bodies.at(-1)).get('udf1'), row.id);
   });
 });

@@ -53,22 +53,38 @@ export async function createPayment(engine: Engine, input: CreatePaymentInput): 
   }
   if (input.idempotencyKey !== undefined) {
     const earlier = await findPaymentByIdempotencyKey(engine.store.db, account.id, input.idempotencyKey);
-    if (earlier) return replay(earlier, input);
+    if (earlier) return replay(engine, account, earlier, input);
   }
+  let created: Awaited<ReturnType<typeof insertNew>>;
   try {
-    return await insertNew(engine, account, input, amount);
+    created = await insertNew(engine, account, input, amount);
   } catch (error) {
     // Two requests with the same key raced: the loser reads what the winner created.
     const winner =
       input.idempotencyKey === undefined
         ? undefined
         : await findPaymentByIdempotencyKey(engine.store.db, account.id, input.idempotencyKey);
-    if (winner) return replay(winner, input);
+    if (winner) return replay(engine, account, winner, input);
     throw error;
   }
+  if (!account.adapter.initPayment) {
+    return { payment: created.payment, checkout: created.checkout, replayed: false };
+  }
+  // Outside the race handling above: a refused start is this request's own error, not a lost race.
+  return initAtGateway(engine, account, created.payment, created.request);
 }
 
-function replay(earlier: PaymentRecord, input: CreatePaymentInput): CreatedPayment {
+/**
+ * The same Idempotency-Key again. A payment whose server-to-server start never finished (the process
+ * died during the call) is started again now; one whose start the gateway refused answers that error
+ * again rather than a checkout that leads nowhere (a new key makes a new attempt).
+ */
+async function replay(
+  engine: Engine,
+  account: ResolvedAccount,
+  earlier: PaymentRecord,
+  input: CreatePaymentInput,
+): Promise<CreatedPayment> {
   if (
     earlier.orderRef !== input.orderRef ||
     earlier.amount.value !== input.amount.value ||
@@ -80,7 +96,47 @@ function replay(earlier: PaymentRecord, input: CreatePaymentInput): CreatedPayme
       { paymentId: earlier.id },
     );
   }
+  if (isPendingInit(earlier.checkout)) {
+    if (earlier.status === 'created') {
+      const started = await initAtGateway(
+        engine,
+        account,
+        earlier,
+        checkoutRequestOf(engine, account, earlier),
+      );
+      return { ...started, replayed: true };
+    }
+    throw new QuittanceError(
+      'GATEWAY_UNAVAILABLE',
+      `payment ${earlier.id} could not be started at ${account.adapter.displayName} (it is ${earlier.status}); ` +
+        'send the order again with a new Idempotency-Key to make a new attempt',
+      { paymentId: earlier.id },
+    );
+  }
   return { payment: earlier, checkout: earlier.checkout as Checkout, replayed: true };
+}
+
+function isPendingInit(checkout: unknown): boolean {
+  return (checkout as Checkout | null)?.url === PENDING_INIT.url;
+}
+
+/** The request a stored payment was created with (the gateway sees the same references again). */
+function checkoutRequestOf(
+  engine: Engine,
+  account: ResolvedAccount,
+  payment: PaymentRecord,
+): CheckoutRequest {
+  return {
+    paymentId: payment.id,
+    orderRef: payment.orderRef,
+    merchantRef: payment.merchantRef,
+    amount: payment.amount,
+    now: engine.clock(),
+    urls: {
+      notify: `${engine.publicUrl}/notify/${account.id}`,
+      return: `${engine.publicUrl}/return/${account.id}/${payment.id}`,
+    },
+  };
 }
 
 async function insertNew(
@@ -88,11 +144,11 @@ async function insertNew(
   account: ResolvedAccount,
   input: CreatePaymentInput,
   amount: Money,
-): Promise<CreatedPayment> {
+): Promise<{ payment: PaymentRecord; checkout: Checkout; request: CheckoutRequest }> {
   const now = engine.clock();
   const paymentId = engine.ids('payment');
   const day = now.toISOString().slice(0, 10).replaceAll('-', '');
-  const created = await engine.store.db.transaction().execute(async (tx) => {
+  return engine.store.db.transaction().execute(async (tx) => {
     const dailySequence = await nextSequenceValue(tx, `merchant-ref:${account.id}:${day}`);
     const merchantRef = account.adapter.merchantRef({ paymentId, now, dailySequence });
     const request: CheckoutRequest = {
@@ -125,10 +181,6 @@ async function insertNew(
     await scheduleReconcile(engine, tx, payment, 0);
     return { payment, checkout, request };
   });
-  if (!account.adapter.initPayment) {
-    return { payment: created.payment, checkout: created.checkout, replayed: false };
-  }
-  return initAtGateway(engine, account, created.payment, created.request);
 }
 
 const PENDING_INIT: Checkout = { method: 'GET', url: 'about:blank', fields: {} };
