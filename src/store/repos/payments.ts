@@ -73,6 +73,11 @@ export async function findPayment(db: Kysely<Database>, id: string): Promise<Pay
 }
 
 /** Finds the payment a gateway message speaks of, strongest key first. */
+/**
+ * The payment a gateway message names, strongest key first. A payment found by a weaker key must not
+ * contradict a stronger one the message also gives: a message naming our payment id A and the
+ * gateway reference of payment B is about no payment of ours (unmatched), never about B.
+ */
 export async function findPaymentByLookup(
   db: Kysely<Database>,
   accountId: string,
@@ -83,19 +88,19 @@ export async function findPaymentByLookup(
   },
 ): Promise<PaymentRecord | undefined> {
   const base = db.selectFrom('payments').selectAll().where('account_id', '=', accountId);
-  if (lookup.paymentId) {
-    const row = await base.where('id', '=', lookup.paymentId).executeTakeFirst();
-    if (row) return toRecord(row);
+  let row: Selectable<PaymentTable> | undefined;
+  if (lookup.paymentId) row = await base.where('id', '=', lookup.paymentId).executeTakeFirst();
+  if (!row && lookup.merchantRef) {
+    row = await base.where('merchant_ref', '=', lookup.merchantRef).executeTakeFirst();
   }
-  if (lookup.merchantRef) {
-    const row = await base.where('merchant_ref', '=', lookup.merchantRef).executeTakeFirst();
-    if (row) return toRecord(row);
+  if (!row && lookup.gatewayRef) {
+    row = await base.where('gateway_ref', '=', lookup.gatewayRef).executeTakeFirst();
   }
-  if (lookup.gatewayRef) {
-    const row = await base.where('gateway_ref', '=', lookup.gatewayRef).executeTakeFirst();
-    if (row) return toRecord(row);
-  }
-  return undefined;
+  if (!row) return undefined;
+  const contradicts =
+    (Boolean(lookup.paymentId) && lookup.paymentId !== row.id) ||
+    (Boolean(lookup.merchantRef) && lookup.merchantRef !== row.merchant_ref);
+  return contradicts ? undefined : toRecord(row);
 }
 
 /**
