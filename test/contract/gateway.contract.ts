@@ -5,9 +5,11 @@ import type { Money, PaymentStatus } from '../../src/core/index.js';
 import { money } from '../../src/core/index.js';
 import type {
   CheckoutRequest,
+  DeferredCheck,
   GatewayAccount,
   GatewayAdapter,
   GatewayReply,
+  NotificationCheck,
   RawRequest,
   ReplyOutcome,
   StatusAnswer,
@@ -400,6 +402,177 @@ export function testStatusContract<Credentials>(options: StatusContractOptions<C
         'every call carries io.signal',
       );
       assertNoSecret(answer);
+    });
+  });
+}
+
+/** What `testFetchBackContract` needs: notifications as the gateway sends them and a fake of its API. */
+export interface FetchBackContractOptions<Credentials> {
+  readonly adapter: GatewayAdapter<Credentials, NotificationCheck>;
+  /** An account whose credentials let `fetchBack` ask the gateway. */
+  readonly account: GatewayAccount<Credentials>;
+  /** Gateway states, each with the status the fetched resource must yield. At least two. */
+  readonly statuses: Readonly<Record<string, PaymentStatus>>;
+  /** The (unsigned) notification the gateway sends about the payment made with `request`, in `status`. */
+  notification(request: CheckoutRequest, status: string): RawRequest;
+  /** A fetch answering as the gateway's API does about that payment, now in `status`. */
+  gatewayFetch(request: CheckoutRequest, status: string): typeof fetch;
+  /** A fetch answering as the gateway's API does about a resource it does not know. */
+  unknownFetch(): typeof fetch;
+  readonly amount?: Money | undefined;
+  readonly numRuns?: number | undefined;
+}
+
+/**
+ * What a fetch-back protocol (PayPlug, Mollie) must do, whatever its wire format: a notification is never settled
+ * from its body (verifyNotification answers `deferred`, never `verified`); `fetchBack` settles from the FETCHED
+ * state only (the notification claiming another state changes nothing), with `notification` signals whose lookup
+ * finds the payment; not-found for what the gateway does not know; retryable failures for the network and the
+ * caller's timeout, through `io.fetch` and `io.signal` only; no secret in any reason; arbitrary bytes never throw.
+ */
+export function testFetchBackContract<Credentials>(options: FetchBackContractOptions<Credentials>): void {
+  const { adapter, account } = options;
+  const statuses = Object.entries(options.statuses);
+
+  function request(n = 7): CheckoutRequest {
+    const paymentId = `pay_fetchback${String(n).padStart(6, '0')}`;
+    return {
+      paymentId,
+      orderRef: `ORDER-${n}`,
+      merchantRef: adapter.merchantRef({ paymentId, now: NOW, dailySequence: n }),
+      amount: options.amount ?? money(1250, 'EUR'),
+      now: NOW,
+      urls: {
+        notify: `https://quittance.example/notify/${account.id}`,
+        return: `https://quittance.example/return/${account.id}/${paymentId}`,
+      },
+    };
+  }
+
+  function deferred(raw: RawRequest): DeferredCheck {
+    const check = adapter.verifyNotification(account, raw);
+    assert.equal(check.kind, 'deferred', JSON.stringify(check));
+    return check as DeferredCheck;
+  }
+
+  async function fetchBack(check: DeferredCheck, io: Partial<StatusIo> & Pick<StatusIo, 'fetch'>) {
+    const fetchBackFn = adapter.fetchBack?.bind(adapter);
+    assert.ok(fetchBackFn, 'the adapter has fetchBack');
+    const global = globalThis.fetch;
+    globalThis.fetch = (() => assert.fail('fetchBack called the global fetch')) as typeof fetch;
+    try {
+      return await fetchBackFn(account, check, {
+        signal: new AbortController().signal,
+        now: new Date(NOW.getTime() + 60_000),
+        ...io,
+      });
+    } finally {
+      globalThis.fetch = global;
+    }
+  }
+
+  function assertNoSecret(answer: StatusAnswer): void {
+    if (answer.kind === 'found') return;
+    assert.ok(answer.reason.length > 0, 'a reason is given');
+    const credentials = account.credentials as Record<string, unknown>;
+    for (const field of adapter.secretFields) {
+      const secret = credentials[field];
+      if (typeof secret === 'string' && secret.length >= 4) {
+        assert.ok(!answer.reason.includes(secret), `the reason does not quote the secret ${field}`);
+      }
+    }
+  }
+
+  describe(`gateway contract: ${adapter.id} fetch-back`, () => {
+    it('has fetchBack and at least two states to test', () => {
+      assert.equal(typeof adapter.fetchBack, 'function');
+      assert.ok(statuses.length >= 2);
+    });
+
+    for (const [word, expected] of statuses) {
+      it(`a ${word} notification is deferred; the fetch-back yields ${expected} as notification signals`, async () => {
+        const req = request();
+        const check = deferred(options.notification(req, word));
+        if (check.claimed !== undefined) assert.equal(check.claimed, expected, 'what the body claims');
+        const answer = await fetchBack(check, { fetch: options.gatewayFetch(req, word) });
+        assert.equal(answer.kind, 'found', answer.kind === 'found' ? '' : answer.reason);
+        assert.ok(answer.kind === 'found' && answer.signals.length > 0, 'at least one signal');
+        for (const signal of answer.signals) {
+          assert.equal(signal.source, 'notification');
+          assert.equal(signal.status, expected);
+          assert.ok(
+            signal.lookup.paymentId === req.paymentId || signal.lookup.merchantRef === req.merchantRef,
+            `the lookup finds the payment: ${JSON.stringify(signal.lookup)}`,
+          );
+          if (signal.amount) assert.deepEqual(signal.amount, req.amount);
+        }
+      });
+    }
+
+    it('settles from the fetched state, never from what the notification claims', async () => {
+      for (const [claimedWord] of statuses) {
+        for (const [truthWord, truth] of statuses) {
+          const req = request();
+          const check = deferred(options.notification(req, claimedWord));
+          const answer = await fetchBack(check, { fetch: options.gatewayFetch(req, truthWord) });
+          assert.ok(answer.kind === 'found', JSON.stringify(answer));
+          assert.deepEqual(
+            answer.signals.map((s) => s.status),
+            answer.signals.map(() => truth),
+          );
+        }
+      }
+    });
+
+    it('says not-found for a resource the gateway does not know', async () => {
+      const check = deferred(options.notification(request(8), statuses[0]?.[0] ?? ''));
+      const answer = await fetchBack(check, { fetch: options.unknownFetch() });
+      assert.equal(answer.kind, 'not-found');
+      assertNoSecret(answer);
+    });
+
+    it('fails, retryably, when the network fails or the caller gives up, through io.signal', async () => {
+      const check = deferred(options.notification(request(), statuses[0]?.[0] ?? ''));
+      const down = await fetchBack(check, {
+        fetch: (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch,
+      });
+      assert.ok(down.kind === 'failed' && down.retryable, JSON.stringify(down));
+      assertNoSecret(down);
+      const controller = new AbortController();
+      const seen: (AbortSignal | null | undefined)[] = [];
+      const hanging = ((_: unknown, init?: RequestInit) => {
+        seen.push(init?.signal);
+        return new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
+        });
+      }) as typeof fetch;
+      setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), 10);
+      const late = await fetchBack(check, { fetch: hanging, signal: controller.signal });
+      assert.ok(late.kind === 'failed' && late.retryable, JSON.stringify(late));
+      assert.ok(
+        seen.length > 0 && seen.every((s) => s === controller.signal),
+        'every call carries io.signal',
+      );
+      assertNoSecret(late);
+    });
+
+    it('never settles from a body: any bytes give deferred, rejected or unparseable with a reason, never a throw', () => {
+      const base = options.notification(request(), statuses[0]?.[0] ?? '');
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 400 }), (body) => {
+          const check = adapter.verifyNotification(account, { ...base, body });
+          assert.notEqual(check.kind, 'verified');
+          if (check.kind === 'rejected' || check.kind === 'unparseable') assert.ok(check.reason.length > 0);
+        }),
+        { numRuns: options.numRuns ?? 200 },
+      );
+    });
+
+    it('acknowledges accepted notifications with a 2xx and refuses with a 4xx', () => {
+      const accepted = adapter.reply({ kind: 'accepted', detail: 'received, checking with the gateway' });
+      assert.ok(accepted.status >= 200 && accepted.status <= 299);
+      const refused = adapter.reply({ kind: 'rejected', code: 'MALFORMED_BODY', status: 400, detail: 'x' });
+      assert.ok(refused.status >= 400 && refused.status <= 499);
     });
   });
 }
