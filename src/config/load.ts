@@ -78,6 +78,13 @@ function resolveAccount(account: AccountConfig, where: string, env: Env): Resolv
   );
   const credentials = adapter.credentialsSchema.safeParse(raw);
   if (!credentials.success) throw configError(credentials.error, `${where}.credentials`);
+  const problem = adapter.accountProblem?.({
+    id: account.id,
+    gateway: account.gateway,
+    mode: account.mode,
+    credentials: credentials.data,
+  });
+  if (problem !== undefined) throw new QuittanceError('CONFIG_INVALID', `${where}: ${problem}`);
   const allowed = account.allowedIps === true ? adapter.sourceIps : account.allowedIps;
   return {
     id: account.id,

@@ -163,6 +163,11 @@ export interface GatewayAdapter<
   readonly displayName: string;
   /** zod schema of `credentials` in the account config. Secrets may be given as `{ "env": "NAME" }` upstream. */
   readonly credentialsSchema: z.ZodType<Credentials>;
+  /**
+   * Checks that need the whole account, not just its credentials (a PayPlug live key on a test account):
+   * the configuration is refused at load with this message. Undefined: nothing to say.
+   */
+  accountProblem?(account: GatewayAccount<Credentials>): string | undefined;
   /** Names of credential fields holding secrets: never logged, never shown. */
   readonly secretFields: readonly string[];
   /** Published source ranges of the gateway's notifications (CIDR), used when an account enables the allowlist. */

@@ -41,6 +41,25 @@ describe('config', () => {
       },
     );
 
+  it('refuses an account the gateway cannot serve in its mode, without printing the key (a PayPlug live key on a test account)', () => {
+    const payplug = (mode: 'test' | 'live') => ({
+      id: 'shop-payplug',
+      gateway: 'payplug',
+      mode,
+      credentials: { secretKey: { env: 'PAYPLUG_KEY' } },
+      shop,
+    });
+    const env = { PAYPLUG_KEY: 'sk_live_abcdef0123456789' };
+    assert.ok(resolveConfig({ accounts: [payplug('live')] }, env).accounts.get('shop-payplug'));
+    assert.throws(
+      () => resolveConfig({ accounts: [payplug('test')] }, env),
+      (e: Error & { code?: string }) =>
+        e.code === 'CONFIG_INVALID' &&
+        /accounts\[0\].*LIVE secret key.*test mode/.test(e.message) &&
+        !e.message.includes(env.PAYPLUG_KEY),
+    );
+  });
+
   it('names the bad field', () => {
     fails({ accounts: [{ ...account, id: 'Bad Id' }] }, /accounts\[0\]\.id/);
     fails({ accounts: [{ ...account, gateway: 'nope' }] }, /accounts\[0\]\.gateway: unknown gateway "nope"/);

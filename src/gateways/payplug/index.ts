@@ -9,7 +9,12 @@ import type {
   ReplyOutcome,
 } from '../gateway.js';
 import { initPayplugPayment } from './create.js';
-import { PAYPLUG_SECRET_FIELDS, type PayplugCredentials, payplugCredentialsSchema } from './credentials.js';
+import {
+  keyModeProblem,
+  PAYPLUG_SECRET_FIELDS,
+  type PayplugCredentials,
+  payplugCredentialsSchema,
+} from './credentials.js';
 import { fetchPayplugBack, fetchPayplugStatus } from './fetch.js';
 import { verifyPayplugNotification } from './notification.js';
 
@@ -41,6 +46,8 @@ export const payplug: GatewayAdapter<PayplugCredentials, NotificationCheck> = {
   displayName: 'PayPlug',
   credentialsSchema: payplugCredentialsSchema,
   secretFields: PAYPLUG_SECRET_FIELDS,
+  // Refused at config load too, not only at each call: a live key on a test account would move real money.
+  accountProblem: (account) => keyModeProblem(account.id, account.mode, account.credentials),
   // PayPlug publishes no source addresses [UNCONFIRMED]: the fetch-back is the authentication.
   sourceIps: [],
   notifyTimeoutMs: NOTIFY_TIMEOUT_MS,
