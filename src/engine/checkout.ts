@@ -135,6 +135,7 @@ function checkoutRequestOf(
     urls: {
       notify: `${engine.publicUrl}/notify/${account.id}`,
       return: `${engine.publicUrl}/return/${account.id}/${payment.id}`,
+      wait: `${engine.publicUrl}/pay/${payment.id}/wait`,
     },
   };
 }
@@ -160,6 +161,7 @@ async function insertNew(
       urls: {
         notify: `${engine.publicUrl}/notify/${account.id}`,
         return: `${engine.publicUrl}/return/${account.id}/${paymentId}`,
+        wait: `${engine.publicUrl}/pay/${paymentId}/wait`,
       },
     };
     // A protocol that starts with a server-to-server call gets its checkout after the commit.

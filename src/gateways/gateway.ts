@@ -117,7 +117,18 @@ export interface CheckoutRequest {
     readonly notify: string;
     /** Where the customer's browser comes back. */
     readonly return: string;
+    /** quittance's waiting page for this payment (it shows `Checkout.walletUri` as a QR code). */
+    readonly wait: string;
   };
+  /**
+   * Digital goods (DESIGN.md "Digital goods"): where the customer finds what they bought, with `${ORDER_ID}`
+   * already replaced, or a text shown after payment. At most one of the two.
+   */
+  readonly fulfillment?:
+    | { readonly url?: string | undefined; readonly message?: string | undefined }
+    | undefined;
+  /** The shop's session of the customer (browser session), for repurchase detection at gateways that do it. */
+  readonly sessionId?: string | undefined;
 }
 
 /** How the customer is sent to the gateway: a link to follow or a form to auto-submit. */
@@ -125,7 +136,28 @@ export interface Checkout {
   readonly method: 'GET' | 'POST';
   readonly url: string;
   readonly fields: Readonly<Record<string, string>>;
+  /**
+   * A URI a wallet app opens (Taler's `taler://pay/…`): the waiting page shows it as a QR code and a link, for
+   * a customer paying from another device.
+   */
+  readonly walletUri?: string | undefined;
 }
+
+/** What `refund` answers. */
+export type RefundAnswer =
+  /** The gateway accepted the refund; the payment's new state as `poll` signals (may be empty until it settles). */
+  | {
+      readonly kind: 'accepted';
+      readonly signals: readonly GatewaySignal[];
+      readonly detail?: string | undefined;
+    }
+  | { readonly kind: 'refused'; readonly code: ErrorCode; readonly reason: string }
+  | {
+      readonly kind: 'failed';
+      readonly code: ErrorCode;
+      readonly reason: string;
+      readonly retryable: boolean;
+    };
 
 /** The answer the gateway must get, byte for byte. */
 export interface GatewayReply {
@@ -215,6 +247,27 @@ export interface GatewayAdapter<
    * gateway has no status API (reconciliation then alerts a person instead).
    */
   fetchStatus?(account: GatewayAccount<Credentials>, query: StatusQuery, io: StatusIo): Promise<StatusAnswer>;
+  /**
+   * For gateways whose way of telling is a long-poll (Taler's `GET /private/orders/$ID?timeout_ms=`): answers as
+   * soon as the payment's state differs from `query`'s `knownStatus`, or when `io.timeoutMs` has passed (then
+   * `found` with no signals). The engine calls it from a watch job in its own lane of the worker, so a held
+   * request never blocks other jobs. Signals are `poll` signals.
+   */
+  watchStatus?(
+    account: GatewayAccount<Credentials>,
+    query: StatusQuery & { readonly knownStatus: PaymentStatus },
+    io: StatusIo & { readonly timeoutMs: number },
+  ): Promise<StatusAnswer>;
+  /**
+   * Gives (part of) a paid payment back, where the gateway has a refund API. `refundId` is ours, unique per
+   * refund, so a retried call cannot refund twice where the gateway takes an idempotency key.
+   */
+  refund?(
+    account: GatewayAccount<Credentials>,
+    query: StatusQuery,
+    request: { readonly amount: Money; readonly reason: string; readonly refundId: string },
+    io: StatusIo,
+  ): Promise<RefundAnswer>;
   /**
    * How long after creation a payment the gateway has no trace of may be called `expired`: the
    * customer can no longer pay it (the payment page session is over).

@@ -70,6 +70,7 @@ export function testGatewayContract<Credentials>(options: GatewayContractOptions
       urls: {
         notify: `https://quittance.example/notify/${account.id}`,
         return: `https://quittance.example/return/${paymentId}`,
+        wait: 'https://quittance.example/pay/wait',
       },
     };
   }
@@ -299,6 +300,7 @@ export function testStatusContract<Credentials>(options: StatusContractOptions<C
       urls: {
         notify: `https://quittance.example/notify/${account.id}`,
         return: `https://quittance.example/return/${paymentId}`,
+        wait: 'https://quittance.example/pay/wait',
       },
     };
   }
@@ -445,6 +447,7 @@ export function testFetchBackContract<Credentials>(options: FetchBackContractOpt
       urls: {
         notify: `https://quittance.example/notify/${account.id}`,
         return: `https://quittance.example/return/${account.id}/${paymentId}`,
+        wait: 'https://quittance.example/pay/wait',
       },
     };
   }

@@ -95,6 +95,7 @@ export function testIngestContract<Credentials>(options: IngestContractOptions<C
         urls: {
           notify: `https://quittance.example/notify/${accountId}`,
           return: `https://quittance.example/return/${accountId}/${payment.id}`,
+          wait: 'https://quittance.example/pay/wait',
         },
       };
     }

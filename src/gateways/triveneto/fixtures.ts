@@ -37,6 +37,7 @@ export function checkoutRequest(overrides: Partial<CheckoutRequest> = {}): Check
     urls: {
       notify: 'https://pay.example.com/notify/acc_triveneto_test',
       return: 'https://pay.example.com/return/acc_triveneto_test/pay_01jq4m2k7n8p9r0s1t2v3w4x5y',
+      wait: 'https://quittance.example/pay/wait',
     },
     ...overrides,
   };

@@ -54,7 +54,11 @@ async function setup(t: TestContext, shop: SimShop = REST_SHOP) {
       merchantRef,
       amount,
       now,
-      urls: { notify: h.merchant.ipnUrl, return: h.merchant.returnUrl },
+      urls: {
+        notify: h.merchant.ipnUrl,
+        return: h.merchant.returnUrl,
+        wait: 'https://quittance.example/pay/wait',
+      },
     });
     const query = (gatewayRef: string | null = null): StatusQuery => ({
       paymentId,

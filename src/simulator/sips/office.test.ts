@@ -41,7 +41,7 @@ function checkoutOf(account: Account, notify: string, back: string, amount = 125
     merchantRef,
     amount: money(amount, 'EUR'),
     now: new Date(),
-    urls: { notify, return: back },
+    urls: { notify, return: back, wait: 'https://quittance.example/pay/wait' },
   });
   return { checkout, merchantRef, orderRef: `ORDER-${payments}`, amount };
 }

@@ -25,7 +25,11 @@ describe('sips simulator: common platform interface', { timeout: 30_000 }, () =>
       amount: money(990, 'EUR'),
       now: new Date(),
       // Nobody listens there: the automatic response and the return fail, which is not what this test looks at.
-      urls: { notify: 'http://127.0.0.1:9/notify', return: 'http://127.0.0.1:9/return' },
+      urls: {
+        notify: 'http://127.0.0.1:9/notify',
+        return: 'http://127.0.0.1:9/return',
+        wait: 'http://127.0.0.1:9/wait',
+      },
     });
     const key = await platform.pay({ checkout, scenario: 'authorised-only', faults: [], returns: false });
     assert.deepEqual(platform.outcome(key), { truth: 'authorized', orderAmount: 990, settledAmount: 990 });
