@@ -14,6 +14,7 @@ export interface ResolvedAccount {
   readonly adapter: AnyGatewayAdapter;
   /** null: any source address is accepted. */
   readonly allowlist: BlockList | null;
+  readonly allowRefundedForRepurchase: boolean;
   readonly shop: Omit<AccountConfig['shop'], 'webhookSecret'> & { readonly webhookSecret?: string };
 }
 
@@ -93,6 +94,7 @@ function resolveAccount(account: AccountConfig, where: string, env: Env): Resolv
     credentials: credentials.data,
     adapter,
     allowlist: allowed ? blockList(allowed, `${where}.allowedIps`) : null,
+    allowRefundedForRepurchase: account.allowRefundedForRepurchase,
     shop: resolveShop(account.shop, `${where}.shop`, env),
   };
 }

@@ -45,6 +45,11 @@ export const accountSchema = z
     credentials: z.record(z.string(), z.unknown()),
     /** `true`: only the gateway's published source ranges; a list: only these addresses or CIDR ranges. */
     allowedIps: z.union([z.literal(true), z.array(z.string().min(1)).min(1)]).optional(),
+    /**
+     * Repurchase detection: whether a refunded purchase still counts as "already paid" for its session
+     * and fulfillment URL (GNU Taler's `allow_refunded_for_repurchase`). Default: it does not.
+     */
+    allowRefundedForRepurchase: z.boolean().default(false),
     shop: shopSchema,
   })
   .strict();

@@ -2,6 +2,7 @@ import type { ResolvedAccount } from '../config/load.js';
 import { type Money, money, QuittanceError } from '../core/index.js';
 import type { Checkout, CheckoutRequest } from '../gateways/gateway.js';
 import {
+  findPaidPurchase,
   findPayment,
   findPaymentByIdempotencyKey,
   insertPayment,
@@ -20,6 +21,15 @@ export interface CreatePaymentInput {
   readonly amount: { readonly value: number; readonly currency: string };
   /** The shop's `Idempotency-Key`: the same key again returns the payment it created. */
   readonly idempotencyKey?: string | undefined;
+  /**
+   * Digital goods: where the customer finds what they bought (http or https); `${ORDER_ID}` in it is
+   * replaced by the order reference before anything is stored or sent.
+   */
+  readonly fulfillmentUrl?: string | undefined;
+  /** Digital goods: a text shown after payment. The customer may see it before paying (Taler shows it in the contract): no secret. */
+  readonly fulfillmentMessage?: string | undefined;
+  /** The shop's session of the customer: with `fulfillmentUrl`, a second purchase in the session is not charged. */
+  readonly sessionId?: string | undefined;
 }
 
 export interface CreatedPayment {
@@ -27,6 +37,86 @@ export interface CreatedPayment {
   readonly checkout: Checkout;
   /** True when the idempotency key matched an earlier request: nothing new was created. */
   readonly replayed: boolean;
+  /**
+   * Repurchase: this session already paid for this fulfillment URL. Nothing is created or charged;
+   * `payment` is the earlier purchase and `checkout` sends the customer straight to the fulfillment URL.
+   */
+  readonly alreadyPaid?: { readonly paymentId: string; readonly fulfillmentUrl: string } | undefined;
+}
+
+/** Replaced by the order reference in a fulfillment URL (GNU Taler's placeholder). */
+export const ORDER_ID_PLACEHOLDER = '${ORDER_ID}';
+const MAX_FULFILLMENT_URL = 2048;
+const MAX_FULFILLMENT_MESSAGE = 2000;
+const SESSION_ID = /^[\x21-\x7e]{1,128}$/;
+/** Half of a UTF-16 pair without the other half: not text (String.prototype.isWellFormed needs ES2024 typings). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** C0 controls and DEL, except tab, line feed and carriage return. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** The digital-goods fields of a new payment, validated, placeholder replaced. Throws VALIDATION_FAILED. */
+export function fulfillmentOf(input: CreatePaymentInput): {
+  readonly url?: string;
+  readonly message?: string;
+  readonly sessionId?: string;
+} {
+  const out: { url?: string; message?: string; sessionId?: string } = {};
+  if (input.fulfillmentUrl !== undefined) {
+    const replaced = input.fulfillmentUrl
+      .split(ORDER_ID_PLACEHOLDER)
+      .join(encodeURIComponent(input.orderRef));
+    let url: URL | undefined;
+    try {
+      url = new URL(replaced);
+    } catch {
+      url = undefined;
+    }
+    if (
+      !url ||
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      replaced.length > MAX_FULFILLMENT_URL
+    ) {
+      throw new QuittanceError(
+        'VALIDATION_FAILED',
+        `fulfillmentUrl must be an absolute http or https URL of at most ${MAX_FULFILLMENT_URL} characters`,
+        { field: 'fulfillmentUrl' },
+      );
+    }
+    out.url = replaced;
+  }
+  if (input.fulfillmentMessage !== undefined) {
+    const message = input.fulfillmentMessage;
+    // Text for a person: letters, tabs and line breaks, no other control characters, no unpaired surrogates.
+    if (
+      message.length === 0 ||
+      message.length > MAX_FULFILLMENT_MESSAGE ||
+      hasControlCharacter(message) ||
+      LONE_SURROGATE.test(message)
+    ) {
+      throw new QuittanceError(
+        'VALIDATION_FAILED',
+        `fulfillmentMessage must be 1 to ${MAX_FULFILLMENT_MESSAGE} characters of text (line breaks allowed, no other control characters)`,
+        { field: 'fulfillmentMessage' },
+      );
+    }
+    out.message = message;
+  }
+  if (input.sessionId !== undefined) {
+    if (!SESSION_ID.test(input.sessionId)) {
+      throw new QuittanceError('VALIDATION_FAILED', 'sessionId must be 1 to 128 visible ASCII characters', {
+        field: 'sessionId',
+      });
+    }
+    out.sessionId = input.sessionId;
+  }
+  return out;
 }
 
 const ORDER_REF = /^[\x20-\x7e]{1,64}$/;
@@ -51,13 +141,30 @@ export async function createPayment(engine: Engine, input: CreatePaymentInput): 
       `${account.adapter.displayName} does not accept ${amount.currency}`,
     );
   }
+  const fulfillment = fulfillmentOf(input);
   if (input.idempotencyKey !== undefined) {
     const earlier = await findPaymentByIdempotencyKey(engine.store.db, account.id, input.idempotencyKey);
     if (earlier) return replay(engine, account, earlier, input);
   }
+  if (fulfillment.sessionId !== undefined && fulfillment.url !== undefined) {
+    const bought = await findPaidPurchase(engine.store.db, {
+      accountId: account.id,
+      sessionId: fulfillment.sessionId,
+      fulfillmentUrl: fulfillment.url,
+      allowRefunded: account.allowRefundedForRepurchase,
+    });
+    if (bought) {
+      return {
+        payment: bought,
+        checkout: { method: 'GET', url: fulfillment.url, fields: {} },
+        replayed: false,
+        alreadyPaid: { paymentId: bought.id, fulfillmentUrl: fulfillment.url },
+      };
+    }
+  }
   let created: Awaited<ReturnType<typeof insertNew>>;
   try {
-    created = await insertNew(engine, account, input, amount);
+    created = await insertNew(engine, account, input, amount, fulfillment);
   } catch (error) {
     // Two requests with the same key raced: the loser reads what the winner created.
     const winner =
@@ -137,6 +244,26 @@ function checkoutRequestOf(
       return: `${engine.publicUrl}/return/${account.id}/${payment.id}`,
       wait: `${engine.publicUrl}/pay/${payment.id}/wait`,
     },
+    ...requestFulfillment({
+      ...(payment.fulfillmentUrl !== null && { url: payment.fulfillmentUrl }),
+      ...(payment.fulfillmentMessage !== null && { message: payment.fulfillmentMessage }),
+      ...(payment.sessionId !== null && { sessionId: payment.sessionId }),
+    }),
+  };
+}
+
+/** The digital-goods part of a CheckoutRequest: only what was given. */
+function requestFulfillment(
+  f: ReturnType<typeof fulfillmentOf>,
+): Pick<CheckoutRequest, 'fulfillment' | 'sessionId'> {
+  return {
+    ...((f.url !== undefined || f.message !== undefined) && {
+      fulfillment: {
+        ...(f.url !== undefined && { url: f.url }),
+        ...(f.message !== undefined && { message: f.message }),
+      },
+    }),
+    ...(f.sessionId !== undefined && { sessionId: f.sessionId }),
   };
 }
 
@@ -145,6 +272,7 @@ async function insertNew(
   account: ResolvedAccount,
   input: CreatePaymentInput,
   amount: Money,
+  fulfillment: ReturnType<typeof fulfillmentOf>,
 ): Promise<{ payment: PaymentRecord; checkout: Checkout; request: CheckoutRequest }> {
   const now = engine.clock();
   const paymentId = engine.ids('payment');
@@ -163,6 +291,7 @@ async function insertNew(
         return: `${engine.publicUrl}/return/${account.id}/${paymentId}`,
         wait: `${engine.publicUrl}/pay/${paymentId}/wait`,
       },
+      ...requestFulfillment(fulfillment),
     };
     // A protocol that starts with a server-to-server call gets its checkout after the commit.
     const checkout = account.adapter.initPayment
@@ -176,6 +305,9 @@ async function insertNew(
       amount,
       checkout,
       idempotencyKey: input.idempotencyKey,
+      fulfillmentUrl: fulfillment.url,
+      fulfillmentMessage: fulfillment.message,
+      sessionId: fulfillment.sessionId,
       now,
     });
     // The first reconciliation check, committed with the payment: if no notification ever comes,

@@ -13,6 +13,9 @@ export interface PaymentView {
   readonly status: PaymentStatus;
   readonly gatewayRef: string | null;
   readonly needsReview: boolean;
+  readonly fulfillmentUrl: string | null;
+  readonly fulfillmentMessage: string | null;
+  readonly sessionId: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly signals: ReadonlyArray<{
@@ -84,6 +87,9 @@ export function summary(payment: PaymentRecord): Omit<PaymentView, 'signals' | '
     status: payment.status,
     gatewayRef: payment.gatewayRef,
     needsReview: payment.needsReview,
+    fulfillmentUrl: payment.fulfillmentUrl,
+    fulfillmentMessage: payment.fulfillmentMessage,
+    sessionId: payment.sessionId,
     createdAt: payment.createdAt.toISOString(),
     updatedAt: payment.updatedAt.toISOString(),
   };

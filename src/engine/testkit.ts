@@ -143,7 +143,14 @@ export interface TestEngine {
 
 /** An engine over in-memory SQLite whose account `fake-shop` uses a fake gateway, with a clock the test moves. */
 export async function testEngine(
-  options: { fake?: FakeGateway; config?: Partial<ConfigInput>; database?: string; start?: Date } = {},
+  options: {
+    fake?: FakeGateway;
+    config?: Partial<ConfigInput>;
+    /** Account options beside id, gateway, credentials and shop (allowRefundedForRepurchase…). */
+    account?: { allowRefundedForRepurchase?: boolean };
+    database?: string;
+    start?: Date;
+  } = {},
 ): Promise<TestEngine> {
   const fake = options.fake ?? fakeGateway();
   let now = (options.start ?? new Date('2030-01-15T10:00:00.000Z')).getTime();
@@ -158,6 +165,7 @@ export async function testEngine(
           mode: 'test',
           credentials: { siteId: '12345678', key: 'k' },
           shop: { ...FAKE_SHOP },
+          ...options.account,
         },
       ],
     },

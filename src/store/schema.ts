@@ -46,6 +46,9 @@ export interface PaymentTable {
   idempotency_key: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  fulfillment_url: string | null;
+  fulfillment_message: string | null;
+  session_id: string | null;
 }
 
 export interface InboxTable {

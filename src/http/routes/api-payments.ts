@@ -13,6 +13,10 @@ const createBody = z
     amount: z
       .object({ value: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3,12}$/) })
       .strict(),
+    // Checked in depth by the engine (checkout.ts fulfillmentOf), so library mode gets the same rules.
+    fulfillmentUrl: z.string().min(1).max(4096).optional(),
+    fulfillmentMessage: z.string().min(1).max(2000).optional(),
+    sessionId: z.string().min(1).max(128).optional(),
   })
   .strict();
 
@@ -45,7 +49,12 @@ export function paymentRoutes(api: Hono, engine: Engine): void {
         },
       );
     }
-    const { payment, checkout, replayed } = await createPayment(engine, { ...parsed.data, idempotencyKey });
+    const { payment, checkout, replayed, alreadyPaid } = await createPayment(engine, {
+      ...parsed.data,
+      idempotencyKey,
+    });
+    // Repurchase: nothing was created; the earlier purchase, and a checkout to its fulfillment URL.
+    if (alreadyPaid) return c.json({ id: payment.id, status: payment.status, alreadyPaid, checkout }, 200);
     // 200 for a replay, so a client can tell; the body is the same as the first answer's.
     return c.json({ id: payment.id, status: payment.status, checkout }, replayed ? 200 : 201);
   });

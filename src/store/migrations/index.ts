@@ -5,6 +5,7 @@ import type { Store } from '../dialect.js';
 import * as init from './0001-init.js';
 import * as delivery from './0002-delivery.js';
 import * as idempotency from './0003-idempotency.js';
+import * as fulfillment from './0004-fulfillment.js';
 
 type Step = { up(db: Kysely<unknown>, capabilities: Store['capabilities']): Promise<void> };
 
@@ -13,6 +14,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['0001-init', init],
   ['0002-delivery', delivery],
   ['0003-idempotency', idempotency],
+  ['0004-fulfillment', fulfillment],
 ];
 
 class InCodeProvider implements MigrationProvider {

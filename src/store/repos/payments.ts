@@ -10,6 +10,11 @@ export interface PaymentRecord extends PaymentState {
   /** How the customer is sent to the gateway, as built at creation (JSON). */
   readonly checkout: unknown;
   readonly idempotencyKey: string | null;
+  /** Digital goods: where the customer finds what they bought (placeholder already replaced), or a message. */
+  readonly fulfillmentUrl: string | null;
+  readonly fulfillmentMessage: string | null;
+  /** The shop's session of the customer: repurchase detection. */
+  readonly sessionId: string | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -22,6 +27,9 @@ export interface NewPayment {
   readonly amount: Money;
   readonly checkout: unknown;
   readonly idempotencyKey?: string | undefined;
+  readonly fulfillmentUrl?: string | undefined;
+  readonly fulfillmentMessage?: string | undefined;
+  readonly sessionId?: string | undefined;
   readonly now: Date;
 }
 
@@ -38,6 +46,9 @@ function toRecord(row: Selectable<PaymentTable>): PaymentRecord {
     version: Number(row.version),
     checkout: JSON.parse(row.checkout_json),
     idempotencyKey: row.idempotency_key,
+    fulfillmentUrl: row.fulfillment_url,
+    fulfillmentMessage: row.fulfillment_message,
+    sessionId: row.session_id,
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
   };
@@ -59,6 +70,9 @@ export async function insertPayment(db: Kysely<Database>, p: NewPayment): Promis
       version: 1,
       checkout_json: JSON.stringify(p.checkout),
       idempotency_key: p.idempotencyKey ?? null,
+      fulfillment_url: p.fulfillmentUrl ?? null,
+      fulfillment_message: p.fulfillmentMessage ?? null,
+      session_id: p.sessionId ?? null,
       created_at: p.now.getTime(),
       updated_at: p.now.getTime(),
     })
@@ -175,4 +189,30 @@ export async function setCheckout(
     }))
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * Repurchase detection (GNU Taler's idea): a payment of this account, in this session, for this
+ * fulfillment URL, that is paid: captured (and, when `allowRefunded`, refunded in part or whole too).
+ * The oldest one, so the customer always lands on the same purchase.
+ */
+export async function findPaidPurchase(
+  db: Kysely<Database>,
+  input: { accountId: string; sessionId: string; fulfillmentUrl: string; allowRefunded: boolean },
+): Promise<PaymentRecord | undefined> {
+  const statuses: PaymentStatus[] = input.allowRefunded
+    ? ['captured', 'partially_refunded', 'refunded']
+    : ['captured'];
+  const row = await db
+    .selectFrom('payments')
+    .selectAll()
+    .where('account_id', '=', input.accountId)
+    .where('session_id', '=', input.sessionId)
+    .where('fulfillment_url', '=', input.fulfillmentUrl)
+    .where('status', 'in', statuses)
+    .where('needs_review', '=', 0)
+    .orderBy('created_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  return row && toRecord(row);
 }
