@@ -78,11 +78,13 @@ export const configSchema = z
         /** Run the job worker inside `serve` (set false when `quittance worker` runs apart). */
         enabled: z.boolean().default(true),
         concurrency: z.number().int().min(1).max(64).default(4),
+        /** Long-polls held open at once at gateways that tell by long-poll (Taler), in a lane of their own. */
+        watchConcurrency: z.number().int().min(1).max(1000).default(64),
         pollInterval: duration.default('1s'),
         lease: duration.default('60s'),
       })
       .strict()
-      .default({ enabled: true, concurrency: 4, pollInterval: '1s', lease: '60s' }),
+      .default({ enabled: true, concurrency: 4, watchConcurrency: 64, pollInterval: '1s', lease: '60s' }),
     reconcile: z
       .object({
         /** Delays after creation at which a payment not final yet is polled at the gateway. */

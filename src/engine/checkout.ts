@@ -14,6 +14,7 @@ import { applySignal } from './apply-signal.js';
 import type { Engine } from './engine.js';
 import { announce } from './ingest.js';
 import { scheduleReconcile } from './reconcile-task.js';
+import { scheduleWatch } from './watch.js';
 
 export interface CreatePaymentInput {
   readonly account: string;
@@ -175,6 +176,7 @@ export async function createPayment(engine: Engine, input: CreatePaymentInput): 
     throw error;
   }
   if (!account.adapter.initPayment) {
+    if (account.adapter.watchStatus) engine.bus.jobsEnqueued();
     return { payment: created.payment, checkout: created.checkout, replayed: false };
   }
   // Outside the race handling above: a refused start is this request's own error, not a lost race.
@@ -313,6 +315,8 @@ async function insertNew(
     // The first reconciliation check, committed with the payment: if no notification ever comes,
     // the janitor still asks the gateway (reconcile-task.ts).
     await scheduleReconcile(engine, tx, payment, 0);
+    // Gateways that tell by long-poll are watched from now on; a server-to-server start waits for its reference.
+    if (!account.adapter.initPayment) await scheduleWatch(engine, tx, payment);
     return { payment, checkout, request };
   });
 }
@@ -338,7 +342,11 @@ async function initAtGateway(
       fetch: engine.fetch,
       signal: AbortSignal.timeout(INIT_TIMEOUT_MS),
     });
-    await setCheckout(engine.store.db, payment.id, checkout, gatewayRef ?? null, engine.clock());
+    const watched = await engine.store.db.transaction().execute(async (tx) => {
+      await setCheckout(tx, payment.id, checkout, gatewayRef ?? null, engine.clock());
+      return scheduleWatch(engine, tx, payment);
+    });
+    if (watched) engine.bus.jobsEnqueued();
     const stored = (await findPayment(engine.store.db, payment.id)) ?? payment;
     return { payment: stored, checkout, replayed: false };
   } catch (error) {

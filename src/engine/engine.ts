@@ -22,6 +22,8 @@ export interface EngineSettings {
   readonly worker: {
     readonly enabled: boolean;
     readonly concurrency: number;
+    /** Slots of the long-poll lane (watch.ts): connections held open at gateways that tell by long-poll. */
+    readonly watchConcurrency: number;
     readonly pollMs: number;
     readonly leaseMs: number;
   };
@@ -96,6 +98,7 @@ export function settingsOf(config: ResolvedConfig): EngineSettings {
     worker: {
       enabled: config.worker.enabled,
       concurrency: config.worker.concurrency,
+      watchConcurrency: config.worker.watchConcurrency,
       pollMs: parseDuration(config.worker.pollInterval),
       leaseMs: parseDuration(config.worker.lease),
     },

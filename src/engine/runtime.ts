@@ -1,31 +1,58 @@
 import { startWorker, type Worker } from '../jobs/worker.js';
 import type { Engine } from './engine.js';
 import { engineTasks } from './tasks.js';
+import { WATCH_TASK } from './watch.js';
 
 /**
- * Starts the job worker for this engine: claims due jobs, and wakes at once when this process
+ * Starts the job workers for this engine: they claim due jobs, and wake at once when this process
  * commits new ones (other processes' jobs are found by polling).
+ *
+ * Two lanes, one facade. Long-poll watches (watch.ts) hold a job for up to half a minute each, so
+ * they get a worker of their own, claiming only that task with `watchConcurrency` slots; everything
+ * else (webhooks, handlers, fetch-backs, reconciliation) runs in the main lane with `concurrency`
+ * slots and is never queued behind a held connection.
  */
 export function startEngineWorker(engine: Engine, overrides: { workerId?: string } = {}): Worker {
   const { worker: settings } = engine.settings;
-  const worker = startWorker({
+  const { [WATCH_TASK]: watch, ...mainTasks } = engineTasks(engine);
+  const common = {
     db: engine.store.db,
     capabilities: engine.store.capabilities,
-    tasks: engineTasks(engine),
     clock: engine.clock,
-    concurrency: settings.concurrency,
     pollMs: settings.pollMs,
     leaseMs: settings.leaseMs,
-    ...(overrides.workerId ? { workerId: overrides.workerId } : {}),
-    onError: (error, job) =>
+    onError: (error: unknown, job: { id: string; task: string } | undefined) =>
       engine.logger.error({ err: error, jobId: job?.id, task: job?.task }, 'job worker error'),
+  };
+  const main = startWorker({
+    ...common,
+    tasks: mainTasks,
+    concurrency: settings.concurrency,
+    ...(overrides.workerId ? { workerId: overrides.workerId } : {}),
   });
-  const unsubscribe = engine.bus.onJobsEnqueued(() => worker.wake());
+  const lane = watch
+    ? startWorker({
+        ...common,
+        tasks: { [WATCH_TASK]: watch },
+        concurrency: settings.watchConcurrency,
+        ...(overrides.workerId ? { workerId: `${overrides.workerId}-watch` } : {}),
+      })
+    : undefined;
+  const workers = lane ? [main, lane] : [main];
+  const unsubscribe = engine.bus.onJobsEnqueued(() => {
+    for (const w of workers) w.wake();
+  });
   return {
-    ...worker,
+    id: main.id,
+    wake() {
+      for (const w of workers) w.wake();
+    },
     async stop(graceMs) {
       unsubscribe();
-      await worker.stop(graceMs);
+      await Promise.all(workers.map((w) => w.stop(graceMs)));
+    },
+    async drained() {
+      await Promise.all(workers.map((w) => w.drained()));
     },
   };
 }

@@ -3,6 +3,7 @@ import { EFFECT_TASK, HANDLER_TASK } from './apply-signal.js';
 import { deliverWebhookTask } from './deliver.js';
 import type { Engine } from './engine.js';
 import { FETCH_BACK_TASK, fetchBackTask } from './fetch-back.js';
+import { WATCH_TASK, watchTask } from './watch.js';
 import { runHandlersTask } from './handlers-task.js';
 import { RECONCILE_TASK, reconcileTask } from './reconcile-task.js';
 
@@ -13,5 +14,6 @@ export function engineTasks(engine: Engine): Record<string, TaskDefinition> {
     [RECONCILE_TASK]: reconcileTask(engine),
     [EFFECT_TASK]: deliverWebhookTask(engine),
     [FETCH_BACK_TASK]: fetchBackTask(engine),
+    [WATCH_TASK]: watchTask(engine),
   };
 }
