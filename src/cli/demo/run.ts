@@ -12,7 +12,7 @@ import { listen } from '../../http/server.js';
 import { listJobs } from '../../jobs/queue.js';
 import type { Worker } from '../../jobs/worker.js';
 import { silentLogger } from '../../observability/logger.js';
-import { mulberry32 } from '../../simulator/lyra/random.js';
+import { mulberry32 } from '../../simulator/_shared/random.js';
 import type { PayInput, SimulatedPlatform } from '../../simulator/platform.js';
 import { PLATFORMS } from '../../simulator/platforms.js';
 import { createStore } from '../../store/db.js';

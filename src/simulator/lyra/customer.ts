@@ -1,4 +1,5 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
+import { fetchJson, land, postAction } from '../_shared/customer.js';
 import type { Fault } from '../faults.js';
 import type { ReturnPayload } from './payment.js';
 import type { Scenario } from './types.js';
@@ -24,50 +25,34 @@ export interface PayAsCustomerResult {
   readonly returnPayload: ReturnPayload;
 }
 
-export class CustomerError extends Error {
-  override readonly name = 'CustomerError';
-  constructor(
-    readonly step: 'checkout' | 'pay',
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`${step} answered ${status}: ${body.slice(0, 300)}`);
-  }
-}
-
 /** A shopper's browser: posts the checkout form, acts on the hosted page, comes back to the shop. */
 export async function payAsCustomer(options: PayAsCustomerOptions): Promise<PayAsCustomerResult> {
   const { checkout, scenario, faults = [], followReturn = true } = options;
   const form = encodeForm(checkout.fields);
   const isGet = checkout.method.toUpperCase() === 'GET';
-  const opened = await fetch(isGet ? `${checkout.url}?${form}` : checkout.url, {
-    method: isGet ? 'GET' : 'POST',
-    headers: {
-      accept: 'application/json',
-      ...(isGet ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+  const { txn } = await fetchJson<{ txn: string }>(
+    'checkout',
+    isGet ? `${checkout.url}?${form}` : checkout.url,
+    {
+      method: isGet ? 'GET' : 'POST',
+      headers: {
+        accept: 'application/json',
+        ...(isGet ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+      },
+      ...(isGet ? {} : { body: form }),
     },
-    ...(isGet ? {} : { body: form }),
+  );
+  const returnPayload = await postAction<ReturnPayload>(new URL('/vads-payment/pay', checkout.url), {
+    txn,
+    scenario,
+    faults,
   });
-  const openedBody = await opened.text();
-  if (!opened.ok) throw new CustomerError('checkout', opened.status, openedBody);
-  const { txn } = JSON.parse(openedBody) as { txn: string };
-
-  const paid = await fetch(new URL('/vads-payment/pay', checkout.url), {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: JSON.stringify({ txn, scenario, faults }),
-  });
-  const paidBody = await paid.text();
-  if (!paid.ok) throw new CustomerError('pay', paid.status, paidBody);
-  const returnPayload = JSON.parse(paidBody) as ReturnPayload;
   if (!followReturn) return { txn, returnStatus: null, location: null, returnPayload };
 
-  const back = await fetch(returnPayload.returnUrl, {
+  const back = await land(returnPayload.returnUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: encodeForm(returnPayload.fields),
-    redirect: 'manual',
   });
-  await back.body?.cancel();
-  return { txn, returnStatus: back.status, location: back.headers.get('location'), returnPayload };
+  return { txn, returnStatus: back.status, location: back.location, returnPayload };
 }

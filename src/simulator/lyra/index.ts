@@ -1,11 +1,12 @@
+export type { Attempt } from '../_shared/attempt.js';
+export { CustomerError } from '../_shared/customer.js';
 export type { Fault, FaultKind } from '../faults.js';
 export { FAULT_KINDS } from '../faults.js';
 export type { PayAsCustomerOptions, PayAsCustomerResult } from './customer.js';
-export { CustomerError, payAsCustomer } from './customer.js';
+export { payAsCustomer } from './customer.js';
 export type { ReturnPayload } from './payment.js';
 export { startLyraSimulator } from './server.js';
 export type {
-  Attempt,
   LyraSimulator,
   LyraSimulatorOptions,
   Scenario,

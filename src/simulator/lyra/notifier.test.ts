@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { isLyraSuccess } from './attempt.js';
 import { payAsCustomer } from './customer.js';
+import { isLyraSuccess } from './notifier.js';
 import { harness, TIME_SCALE, validSignature } from './testkit.js';
 
 const SLOT = 15 * 60_000 * TIME_SCALE;

@@ -1,16 +1,17 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
+import type { Notifier } from '../_shared/notifier.js';
+import type { SimRandom } from '../_shared/random.js';
 import { delayOf, dropsAttempt, type Fault, hasFault } from '../faults.js';
-import type { SimClock } from './clock.js';
+import type { LyraClock } from './clock.js';
 import { type CheckSource, lyraDate, type PaymentFacts, resultFields, signed } from './fields.js';
-import type { IpnRecord, Notifier } from './notifier.js';
-import type { SimRandom } from './random.js';
+import type { IpnJob, IpnRecord } from './notifier.js';
 import { INITIAL_STATUS, type TxState } from './transactions.js';
 import type { Scenario, SimTransStatus } from './types.js';
 
 export interface PaymentContext {
-  readonly clock: SimClock;
+  readonly clock: LyraClock;
   readonly random: SimRandom;
-  readonly notifier: Notifier;
+  readonly notifier: Notifier<IpnJob>;
 }
 
 /** The browser return: what the hosted page makes the shopper's browser post. */

@@ -8,9 +8,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { currencyFromNumeric } from '../../core/index.js';
 import { safeEqual } from '../../gateways/_shared/crypto.js';
-import type { SimClock } from './clock.js';
-import { errorPage } from './html.js';
-import { readBody, sendHtml, sendJson } from './http.js';
+import type { SimClock } from '../_shared/clock.js';
+import { errorPage } from '../_shared/html.js';
+import { parseJsonObject, readBody, sendHtml, sendJson } from '../_shared/http.js';
 import { finalStatus, type TxState } from './transactions.js';
 import type { SimShop, SimTransStatus, StatusApiMode, StatusCall } from './types.js';
 
@@ -75,10 +75,7 @@ export async function handleRest(ctx: RestContext, req: IncomingMessage, res: Se
 
   let input: Record<string, unknown>;
   try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new SyntaxError('not an object');
-    input = parsed as Record<string, unknown>;
+    input = parseJsonObject(body);
   } catch (err) {
     record(200, 'bad-request');
     return sendJson(

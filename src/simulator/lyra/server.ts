@@ -1,14 +1,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { decodeForm, FormDecodeError, formToRecord } from '../../gateways/_shared/form-codec.js';
-import { type Fault, FaultError, parseFaults } from '../faults.js';
+import { decodeForm, FormDecodeError } from '../../gateways/_shared/form-codec.js';
+import { parseShopperAction, type ShopperAction } from '../_shared/action.js';
+import { errorPage } from '../_shared/html.js';
+import {
+  BodyTooLargeError,
+  isJsonBody,
+  pathOf,
+  readBody,
+  sendHtml,
+  sendJson,
+  wantsJson,
+} from '../_shared/http.js';
+import { closeServer, listen } from '../_shared/listen.js';
+import { createRandom } from '../_shared/random.js';
+import { FaultError } from '../faults.js';
 import { type CheckoutRejection, checkCheckout } from './checkout.js';
 import { createClock } from './clock.js';
-import { autoSubmitPage, errorPage, paymentPage } from './html.js';
-import { BodyTooLargeError, isJsonBody, readBody, sendHtml, sendJson, wantsJson } from './http.js';
+import { paymentPage, returnPage } from './html.js';
 import { createNotifier } from './notifier.js';
 import { type PaymentContext, pay } from './payment.js';
-import { createRandom } from './random.js';
 import { handleRest, REST_PATH } from './rest.js';
 import { snapshot, type TxState } from './transactions.js';
 import {
@@ -81,9 +91,9 @@ export async function startLyraSimulator(options: LyraSimulatorOptions): Promise
   async function shopperActs(req: IncomingMessage, res: ServerResponse) {
     const json = isJsonBody(req);
     const body = await readBody(req);
-    let action: { txn: unknown; scenario: unknown; faults: Fault[] };
+    let action: ShopperAction;
     try {
-      action = json ? jsonAction(body) : formAction(body);
+      action = parseShopperAction(body, json);
     } catch (err) {
       if (err instanceof FaultError || err instanceof SyntaxError) {
         return reject(req, res, 400, { code: 'bad-field', message: err.message });
@@ -109,17 +119,17 @@ export async function startLyraSimulator(options: LyraSimulatorOptions): Promise
     }
     const ret = pay(ctx, tx, action.scenario as Scenario, action.faults);
     if (json || wantsJson(req)) return sendJson(res, 200, ret);
-    sendHtml(res, 200, autoSubmitPage(ret.returnUrl, ret.fields));
+    sendHtml(res, 200, returnPage(ret.returnUrl, ret.fields));
   }
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = pathOf(req);
     const route =
       path === PAYMENT_PATH || path === '/vads-payment'
         ? checkout
         : path === PAY_PATH
           ? shopperActs
-          : path?.startsWith(REST_PATH)
+          : path.startsWith(REST_PATH)
             ? rest
             : undefined;
     if (!route) return sendHtml(res, 404, errorPage('Not found', `no page at ${path}`));
@@ -131,12 +141,7 @@ export async function startLyraSimulator(options: LyraSimulatorOptions): Promise
       if (!res.headersSent) sendHtml(res, 500, errorPage('Technical error', String(err)));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const url = await listen(server, options.host, options.port);
 
   return {
     url,
@@ -154,9 +159,7 @@ export async function startLyraSimulator(options: LyraSimulatorOptions): Promise
     async close() {
       closing.abort();
       notifier.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await Promise.all([closed, notifier.idle()]);
+      await Promise.all([closeServer(server), notifier.idle()]);
     },
   };
 }
@@ -172,21 +175,6 @@ function shopMap(shops: readonly SimShop[]): Map<string, SimShop> {
   }
   if (map.size === 0) throw new Error('the simulator needs at least one shop');
   return map;
-}
-
-function jsonAction(body: Buffer) {
-  const parsed: unknown = JSON.parse(body.toString('utf8'));
-  const obj = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  return { txn: obj.txn, scenario: obj.scenario, faults: parseFaults(obj.faults) };
-}
-
-/** The hosted page's form: checkboxes named `fault`, and an optional delay_ms. */
-function formAction(body: Buffer) {
-  const pairs = decodeForm(body);
-  const record = formToRecord(pairs);
-  const faults: unknown[] = pairs.filter((p) => p.name === 'fault').map((p) => ({ kind: p.value }));
-  if (record.delay_ms) faults.push({ kind: 'delay', ms: Number(record.delay_ms) });
-  return { txn: record.txn, scenario: record.scenario, faults: parseFaults(faults) };
 }
 
 function reject(req: IncomingMessage, res: ServerResponse, status: number, rejection: CheckoutRejection) {

@@ -1,4 +1,5 @@
 import type { LyraAlgorithm } from '../../gateways/lyra/signature.js';
+import type { Attempt } from '../_shared/attempt.js';
 import type { Fault } from '../faults.js';
 import type { Scenario } from '../platform.js';
 
@@ -70,18 +71,6 @@ export type { Scenario } from '../platform.js';
 export { SCENARIOS } from '../platform.js';
 
 export type SimTransStatus = 'AUTHORISED' | 'CAPTURED' | 'REFUSED' | 'ABANDONED' | 'AUTHORISED_TO_VALIDATE';
-
-/** One HTTP delivery attempt. `at` is ms since the simulator started. */
-export interface Attempt {
-  readonly at: number;
-  readonly status?: number;
-  readonly error?: string;
-  readonly latencyMs: number;
-  /** The first 512 characters of the merchant's answer, as Lyra shows them in its history. */
-  readonly bodyStart: string;
-  /** The extra copy sent by the `duplicate` fault. */
-  readonly duplicate?: true;
-}
 
 export interface SimIpn {
   readonly n: number;

@@ -1,16 +1,6 @@
+import { CustomerError, fetchJson, land, postAction } from '../_shared/customer.js';
 import type { Fault } from '../faults.js';
 import type { PayplugScenario } from './types.js';
-
-export class CustomerError extends Error {
-  override readonly name = 'CustomerError';
-  constructor(
-    readonly step: 'checkout' | 'pay' | 'return',
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`${step} answered ${status}: ${body.slice(0, 300)}`);
-  }
-}
 
 export interface PayAsCustomerResult {
   readonly txn: string;
@@ -34,22 +24,16 @@ export async function payAsCustomer(options: {
   if (checkout.method.toUpperCase() !== 'GET') {
     throw new CustomerError('checkout', 0, `PayPlug's checkout is a link (GET), not ${checkout.method}`);
   }
-  const opened = await fetch(checkout.url, { headers: { accept: 'application/json' } });
-  const openedBody = await opened.text();
-  if (!opened.ok) throw new CustomerError('checkout', opened.status, openedBody);
-  const { txn } = JSON.parse(openedBody) as { txn: string };
-
-  const acted = await fetch(new URL('/pay-act', checkout.url), {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: JSON.stringify({ txn, scenario, faults }),
+  const { txn } = await fetchJson<{ txn: string }>('checkout', checkout.url, {
+    headers: { accept: 'application/json' },
   });
-  const actedBody = await acted.text();
-  if (!acted.ok) throw new CustomerError('pay', acted.status, actedBody);
-  const { returnUrl } = JSON.parse(actedBody) as { returnUrl: string };
+  const { returnUrl } = await postAction<{ returnUrl: string }>(new URL('/pay-act', checkout.url), {
+    txn,
+    scenario,
+    faults,
+  });
   if (!followReturn) return { txn, returnUrl, returnStatus: null, location: null };
 
-  const back = await fetch(returnUrl, { redirect: 'manual' });
-  await back.body?.cancel();
-  return { txn, returnUrl, returnStatus: back.status, location: back.headers.get('location') };
+  const back = await land(returnUrl);
+  return { txn, returnUrl, returnStatus: back.status, location: back.location };
 }

@@ -1,10 +1,11 @@
+export type { Attempt } from '../_shared/attempt.js';
+export { CustomerError } from '../_shared/customer.js';
 export { RETRY_DELAYS_MS } from './clock.js';
-export { CustomerError, type PayAsCustomerResult, payAsCustomer } from './customer.js';
+export { type PayAsCustomerResult, payAsCustomer } from './customer.js';
 export { payplugPlatform, payplugTruth } from './platform.js';
 export { startPayplugSimulator } from './server.js';
 export type {
   ApiCall,
-  Attempt,
   PayplugScenario,
   PayplugSimulator,
   PayplugSimulatorOptions,

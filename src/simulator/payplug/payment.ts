@@ -1,13 +1,14 @@
+import type { SimClock } from '../_shared/clock.js';
+import type { Notifier } from '../_shared/notifier.js';
+import type { SimRandom } from '../_shared/random.js';
 import { delayOf, dropsAttempt, type Fault, hasFault } from '../faults.js';
-import type { SimRandom } from '../lyra/random.js';
-import type { SimClock } from './clock.js';
-import type { Notifier } from './notifier.js';
+import type { NotificationJob } from './notifier.js';
 import type { PayplugScenario, SimNotification, SimPayment } from './types.js';
 
 export interface PaymentContext {
   readonly clock: SimClock;
   readonly random: SimRandom;
-  readonly notifier: Notifier;
+  readonly notifier: Notifier<NotificationJob>;
 }
 
 /** `pay_` and 22 base-62 characters, as PayPlug's ids look (payplug-php tests: `pay_5iHMDxy4ABR4YBVW4UscIn`). */
@@ -91,12 +92,13 @@ export function act(
     p.notifications.push(n);
     return n;
   };
+  // The same body on every attempt: the payment as it stood when the shopper acted.
+  const genuine = { body: JSON.stringify(paymentObject(p)), faultTags: tags };
   const firstDone = notifier.deliver({
     record: record(p.id, false),
     url: p.notificationUrl,
     firstAt,
-    body: JSON.stringify(paymentObject(p)),
-    faultTags: tags,
+    payload: () => genuine,
     dropped: (index) => dropsAttempt(faults, index),
     duplicate: hasFault(faults, 'duplicate'),
     retry: true,
@@ -107,13 +109,13 @@ export function act(
     // opposite outcome, or a payment id PayPlug does not know (naming our payment in its metadata all the same).
     const unknownId = Number(random.digits(1)) % 2 === 1;
     const forged = forgedObject(p, unknownId ? paymentId(random) : p.id);
+    const forgedPayload = { body: JSON.stringify(forged), faultTags: ['forged', ...tags] };
     notifier.deliver({
       record: record(String(forged.id), true),
       url: p.notificationUrl,
       firstAt,
       after: firstDone,
-      body: JSON.stringify(forged),
-      faultTags: ['forged', ...tags],
+      payload: () => forgedPayload,
       dropped: () => false,
       duplicate: false,
       retry: false,

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { type Fault, FaultError, parseFaults } from '../faults.js';
-import { BodyTooLargeError, readBody, sendHtml, sendJson, wantsJson } from '../lyra/http.js';
-import { createRandom } from '../lyra/random.js';
+import { parseShopperAction, type ShopperAction } from '../_shared/action.js';
+import { BodyTooLargeError, pathOf, readBody, sendHtml, sendJson, wantsJson } from '../_shared/http.js';
+import { closeServer, listen } from '../_shared/listen.js';
+import { createRandom } from '../_shared/random.js';
+import { FaultError } from '../faults.js';
 import { createClock } from './clock.js';
 import { createNotifier } from './notifier.js';
 import { act, type PaymentContext, paymentId, paymentObject } from './payment.js';
@@ -110,11 +111,10 @@ export async function startPayplugSimulator(options: PayplugSimulatorOptions): P
   }
 
   async function shopperActs(req: IncomingMessage, res: ServerResponse) {
-    let action: { txn: unknown; scenario: unknown; faults: Fault[] };
+    let action: ShopperAction;
     try {
-      const parsed: unknown = JSON.parse((await readBody(req)).toString('utf8'));
-      const obj = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-      action = { txn: obj.txn, scenario: obj.scenario, faults: parseFaults(obj.faults) };
+      // JSON only: PayPlug's simulated page has no form.
+      action = parseShopperAction(await readBody(req), true);
     } catch (err) {
       if (err instanceof FaultError || err instanceof SyntaxError) {
         return sendJson(res, 400, { error: { code: 'bad-field', message: err.message } });
@@ -151,7 +151,7 @@ export async function startPayplugSimulator(options: PayplugSimulatorOptions): P
   }
 
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const path = pathOf(req);
     const method = req.method ?? 'GET';
     const record = (status: number) =>
       calls.push({
@@ -182,12 +182,7 @@ export async function startPayplugSimulator(options: PayplugSimulatorOptions): P
         if (path.startsWith(PAYMENTS_PATH)) record(res.statusCode);
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  baseUrl = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  baseUrl = await listen(server, options.host, options.port);
 
   return {
     url: baseUrl,
@@ -201,9 +196,7 @@ export async function startPayplugSimulator(options: PayplugSimulatorOptions): P
     idle: () => notifier.idle(),
     async close() {
       notifier.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await Promise.all([closed, notifier.idle()]);
+      await Promise.all([closeServer(server), notifier.idle()]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Attempt } from '../_shared/attempt.js';
 import type { Fault } from '../faults.js';
 
 /** What the shopper can do on PayPlug's hosted page (no deferred capture modelled: no authorised-only). */
@@ -16,16 +17,7 @@ export interface PayplugSimulatorOptions {
   readonly port?: number;
 }
 
-/** One HTTP attempt of a notification. `at` is ms since the simulator started. */
-export interface Attempt {
-  readonly at: number;
-  readonly status?: number;
-  readonly error?: string;
-  readonly latencyMs: number;
-  readonly bodyStart: string;
-  readonly duplicate?: true;
-}
-
+/** One notification; its attempts are the common Attempt (_shared/attempt.ts). */
 export interface SimNotification {
   readonly n: number;
   /** The payment id the body names (a forgery may name one PayPlug does not know). */

@@ -1,4 +1,5 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
+import { fetchJson, land, postAction } from '../_shared/customer.js';
 import type { Fault } from '../faults.js';
 import type { Scenario } from '../platform.js';
 import type { ReturnPayload } from './payment.js';
@@ -24,50 +25,26 @@ export interface PayAsCustomerResult {
   readonly returnPayload: ReturnPayload;
 }
 
-export class CustomerError extends Error {
-  override readonly name = 'CustomerError';
-  constructor(
-    readonly step: 'paymentInit' | 'pay',
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`${step} answered ${status}: ${body.slice(0, 300)}`);
-  }
-}
-
 /**
  * A shopper's browser: posts the Paypage form to `<apiBase>/paymentInit`, acts on the page (the simulator's
  * `<apiBase>/pay`), then posts the manual response back to the shop's normalReturnUrl.
  */
 export async function payAsCustomer(options: PayAsCustomerOptions): Promise<PayAsCustomerResult> {
   const { checkout, scenario, faults = [], followReturn = true } = options;
-  const opened = await fetch(checkout.url, {
+  const { txn } = await fetchJson<{ txn: string }>('paymentInit', checkout.url, {
     method: 'POST',
     headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
     body: encodeForm(checkout.fields),
   });
-  const openedBody = await opened.text();
-  if (!opened.ok) throw new CustomerError('paymentInit', opened.status, openedBody);
-  const { txn } = JSON.parse(openedBody) as { txn: string };
-
-  const paid = await fetch(payUrl(checkout.url), {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: JSON.stringify({ txn, scenario, faults }),
-  });
-  const paidBody = await paid.text();
-  if (!paid.ok) throw new CustomerError('pay', paid.status, paidBody);
-  const returnPayload = JSON.parse(paidBody) as ReturnPayload;
+  const returnPayload = await postAction<ReturnPayload>(payUrl(checkout.url), { txn, scenario, faults });
   if (!followReturn) return { txn, returnStatus: null, location: null, returnPayload };
 
-  const back = await fetch(returnPayload.returnUrl, {
+  const back = await land(returnPayload.returnUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: encodeForm(returnPayload.fields),
-    redirect: 'manual',
   });
-  await back.body?.cancel();
-  return { txn, returnStatus: back.status, location: back.headers.get('location'), returnPayload };
+  return { txn, returnStatus: back.status, location: back.location, returnPayload };
 }
 
 /** `<apiBase>/paymentInit` → `<apiBase>/pay`. */

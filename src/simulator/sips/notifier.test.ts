@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createClock, MIN_TIMEOUT_MS, RETRY_DELAYS_MS } from './clock.js';
+import { MIN_TIMEOUT_MS } from '../_shared/clock.js';
+import { createClock, RETRY_DELAYS_MS } from './clock.js';
 import { payAsCustomer } from './customer.js';
 import { isSipsSuccess } from './notifier.js';
 import { harness, TIME_SCALE, validSeal } from './testkit.js';

@@ -1,35 +1,26 @@
-import { setMaxListeners } from 'node:events';
-import { postOnce } from '../lyra/attempt.js';
-import { RETRY_DELAYS_MS, type SimClock } from './clock.js';
-import type { Attempt } from './types.js';
+import { is2xx } from '../_shared/attempt.js';
+import type { SimClock } from '../_shared/clock.js';
+import {
+  afterDelays,
+  createNotifier as createDeliveryNotifier,
+  type DeliveryJob,
+  type DeliveryRecord,
+  type Notifier,
+} from '../_shared/notifier.js';
+import { RETRY_DELAYS_MS } from './clock.js';
 
 /** The live record of one automatic response; `transactions()` hands out copies. */
-export interface ResponseRecord {
-  readonly n: number;
+export interface ResponseRecord extends DeliveryRecord {
   readonly responseCode: string;
   readonly forged: boolean;
-  delivered: boolean;
-  gaveUp: boolean;
-  readonly attempts: Attempt[];
 }
 
-export interface ResponseJob {
+/**
+ * One automatic response to deliver. Its payload is the same urlencoded form on every attempt, as nothing in a Sips
+ * response says which try it is; a forgery goes out after the genuine response's first try (`after`).
+ */
+export interface ResponseJob extends DeliveryJob {
   readonly record: ResponseRecord;
-  readonly url: string;
-  /** Ms since start before which the first attempt does not start. */
-  readonly firstAt: number;
-  /** The first attempt also waits for this (a forgery goes out after the genuine response's first try). */
-  readonly after?: Promise<void>;
-  /** The urlencoded form: the same on every attempt, as nothing in a Sips response says which try it is. */
-  readonly body: string;
-  /** x-simulator-fault tags of every attempt. */
-  readonly faultTags: readonly string[];
-  /** Whether attempt `index` (0 = first) is lost in transit. */
-  dropped(index: number): boolean;
-  /** Send a delivered response once more, right away. */
-  readonly duplicate: boolean;
-  /** False for forgeries: nobody retries those. */
-  readonly retry: boolean;
 }
 
 export interface NotifierOptions {
@@ -37,85 +28,24 @@ export interface NotifierOptions {
   readonly retries: boolean;
 }
 
-export interface Notifier {
-  /** Schedules a job; resolves once its first attempt (and duplicate) is over, or never will be (closed). */
-  deliver(job: ResponseJob): Promise<void>;
-  /** Resolves when no job is scheduled or in flight. */
-  idle(): Promise<void>;
-  /** Stops every job; nothing is recorded after this. */
-  close(): void;
-}
-
 /** [UNCONFIRMED] (see clock.ts): only a 2xx answer counts; a redirect is not followed and counts as a failure. */
 export function isSipsSuccess(status: number): boolean {
-  return status >= 200 && status <= 299;
+  return is2xx(status);
 }
 
 /**
- * Delivers automatic responses with the simulator's chosen policy (clock.ts): one attempt when due, then on failure
- * a retry after each of RETRY_DELAYS_MS (scaled), then give up. Every job is its own async loop, so a job waiting
- * for a retry never holds back another transaction's response; `idle()` loops because a job may be added while it
- * waits. Same shape as the Lyra simulator's notifier (src/simulator/lyra/notifier.ts), with Sips' policy.
+ * Delivers automatic responses with the simulator's chosen policy (clock.ts) through the common loop
+ * (_shared/notifier.ts): one attempt when due, then on failure a retry after each of RETRY_DELAYS_MS (scaled), then
+ * give up.
  */
-export function createNotifier({ clock, retries }: NotifierOptions): Notifier {
-  const stop = new AbortController();
-  setMaxListeners(0, stop.signal);
-  const running = new Set<Promise<void>>();
-
-  async function run(job: ResponseJob, firstDone: () => void): Promise<void> {
-    try {
-      await job.after;
-      if (!(await clock.sleepUntil(job.firstAt, stop.signal))) return;
-      for (let index = 0; ; index++) {
-        const at = clock.now();
-        const headers = responseHeaders(job.record.n, index, job.faultTags);
-        const result = job.dropped(index)
-          ? { error: 'dropped in transit (fault)', latencyMs: 0, bodyStart: '' }
-          : await postOnce(job.url, job.body, headers, clock.timeoutMs, stop.signal);
-        if (stop.signal.aborted) return;
-        job.record.attempts.push({ at, ...result });
-        if (result.status !== undefined && isSipsSuccess(result.status)) {
-          job.record.delivered = true;
-          if (job.duplicate) await sendCopy(job, index);
-          return;
-        }
-        if (index === 0) firstDone();
-        const wait = RETRY_DELAYS_MS[index];
-        if (!job.retry || !retries || wait === undefined) {
-          job.record.gaveUp = true;
-          return;
-        }
-        if (!(await clock.sleepUntil(clock.now() + clock.scaled(wait), stop.signal))) return;
-      }
-    } finally {
-      firstDone();
-    }
-  }
-
-  async function sendCopy(job: ResponseJob, index: number) {
-    const at = clock.now();
-    const headers = responseHeaders(job.record.n, index, [...job.faultTags, 'duplicate']);
-    const result = await postOnce(job.url, job.body, headers, clock.timeoutMs, stop.signal);
-    if (!stop.signal.aborted) job.record.attempts.push({ at, ...result, duplicate: true });
-  }
-
-  return {
-    deliver(job) {
-      let firstDone!: () => void;
-      const first = new Promise<void>((resolve) => {
-        firstDone = resolve;
-      });
-      const task = run(job, firstDone).finally(() => running.delete(task));
-      running.add(task);
-      return first;
-    },
-    async idle() {
-      while (running.size > 0) await Promise.allSettled([...running]);
-    },
-    close() {
-      stop.abort();
-    },
-  };
+export function createNotifier({ clock, retries }: NotifierOptions): Notifier<ResponseJob> {
+  return createDeliveryNotifier<ResponseJob>({
+    clock,
+    retries,
+    isSuccess: isSipsSuccess,
+    retryAt: afterDelays(RETRY_DELAYS_MS, clock),
+    headers: responseHeaders,
+  });
 }
 
 /** Simulator bookkeeping headers; a real Sips sends none of these. */

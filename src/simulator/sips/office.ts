@@ -12,8 +12,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { safeEqual } from '../../gateways/_shared/crypto.js';
 import { sipsJsonSeal, sipsJsonSealString } from '../../gateways/sips/seal.js';
-import { readBody, sendJson } from '../lyra/http.js';
-import type { SimClock } from './clock.js';
+import type { SimClock } from '../_shared/clock.js';
+import { parseJsonObject, readBody, sendJson } from '../_shared/http.js';
 import { responseCaptureMode, sipsDateTime } from './fields.js';
 import { RESPONSE_CODE, TRANSACTION_STATUS, type TxState } from './transactions.js';
 import type { OfficeCall, SipsShop } from './types.js';
@@ -45,10 +45,7 @@ export async function handleOffice(
   };
   let input: Record<string, unknown>;
   try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new SyntaxError('not an object');
-    input = parsed as Record<string, unknown>;
+    input = parseJsonObject(body);
   } catch {
     return answer('30');
   }

@@ -1,17 +1,18 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
+import type { SimClock } from '../_shared/clock.js';
+import type { Notifier } from '../_shared/notifier.js';
+import type { SimRandom } from '../_shared/random.js';
 import { delayOf, dropsAttempt, type Fault, hasFault } from '../faults.js';
-import type { SimRandom } from '../lyra/random.js';
 import type { Scenario } from '../platform.js';
-import type { SimClock } from './clock.js';
 import { type ResponseFacts, responseForm, responsePairs } from './fields.js';
-import type { Notifier, ResponseRecord } from './notifier.js';
+import type { ResponseJob, ResponseRecord } from './notifier.js';
 import { OUTCOME, RESPONSE_CODE, type TxState } from './transactions.js';
 import type { SipsOutcome } from './types.js';
 
 export interface PaymentContext {
   readonly clock: SimClock;
   readonly random: SimRandom;
-  readonly notifier: Notifier;
+  readonly notifier: Notifier<ResponseJob>;
 }
 
 /** The manual response: what the Paypage makes the shopper's browser post to normalReturnUrl. */
@@ -63,12 +64,13 @@ export function pay(ctx: PaymentContext, tx: TxState, scenario: Scenario, faults
 
   // Without automaticResponseUrl Sips sends no automatic response: the shop has only the manual one and Office.
   if (url !== '') {
+    // The same form on every attempt: nothing in a Sips response says which try it is.
+    const genuinePayload = { body: encodeForm(genuine), faultTags: tags };
     const firstDone = notifier.deliver({
       record: record(RESPONSE_CODE[outcome], false),
       url,
       firstAt: now + delayOf(faults),
-      body: encodeForm(genuine),
-      faultTags: tags,
+      payload: () => genuinePayload,
       dropped: (index) => dropsAttempt(faults, index),
       duplicate: hasFault(faults, 'duplicate'),
       retry: true,
@@ -77,13 +79,13 @@ export function pay(ctx: PaymentContext, tx: TxState, scenario: Scenario, faults
       const claim: SipsOutcome =
         outcome === 'ACCEPTED' || outcome === 'ACCEPTED_TO_VALIDATE' ? 'REFUSED' : 'ACCEPTED';
       const forged = responseForm(tx, responsePairs(facts, claim, tx.settledAmount), true);
+      const forgedPayload = { body: encodeForm(forged), faultTags: ['forged', ...tags] };
       notifier.deliver({
         record: record(RESPONSE_CODE[claim], true),
         url,
         firstAt: now + delayOf(faults),
         after: firstDone,
-        body: encodeForm(forged),
-        faultTags: ['forged', ...tags],
+        payload: () => forgedPayload,
         dropped: () => false,
         duplicate: false,
         retry: false,

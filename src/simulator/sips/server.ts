@@ -1,12 +1,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { decodeForm, FormDecodeError, formToRecord } from '../../gateways/_shared/form-codec.js';
-import { type Fault, FaultError, parseFaults } from '../faults.js';
-import { BodyTooLargeError, isJsonBody, readBody, sendHtml, sendJson, wantsJson } from '../lyra/http.js';
-import { createRandom } from '../lyra/random.js';
+import { decodeForm, FormDecodeError } from '../../gateways/_shared/form-codec.js';
+import { parseShopperAction, type ShopperAction } from '../_shared/action.js';
+import { errorPage } from '../_shared/html.js';
+import {
+  BodyTooLargeError,
+  isJsonBody,
+  pathOf,
+  readBody,
+  sendHtml,
+  sendJson,
+  wantsJson,
+} from '../_shared/http.js';
+import { closeServer, listen } from '../_shared/listen.js';
+import { createRandom } from '../_shared/random.js';
+import { FaultError } from '../faults.js';
 import { SCENARIOS, type Scenario } from '../platform.js';
 import { createClock } from './clock.js';
-import { autoSubmitPage, errorPage, paymentPage } from './html.js';
+import { paymentPage, returnPage } from './html.js';
 import { createNotifier } from './notifier.js';
 import { handleOffice, OFFICE_STATUS_PATH } from './office.js';
 import { type PaymentContext, pay } from './payment.js';
@@ -71,9 +81,9 @@ export async function startSipsSimulator(options: SipsSimulatorOptions): Promise
       json || wantsJson(req)
         ? sendJson(res, status, { error })
         : sendHtml(res, status, errorPage('Sips simulator: bad action', error.message));
-    let action: { txn: unknown; scenario: unknown; faults: Fault[] };
+    let action: ShopperAction;
     try {
-      action = json ? jsonAction(body) : formAction(body);
+      action = parseShopperAction(body, json);
     } catch (err) {
       if (err instanceof FaultError || err instanceof SyntaxError) return fail(400, { message: err.message });
       throw err;
@@ -87,7 +97,7 @@ export async function startSipsSimulator(options: SipsSimulatorOptions): Promise
       return fail(409, { field: 'txn', message: 'this payment session is already over' });
     const ret = pay(ctx, tx, action.scenario as Scenario, action.faults);
     if (json || wantsJson(req)) return sendJson(res, 200, ret);
-    sendHtml(res, 200, autoSubmitPage(ret.returnUrl, ret.fields));
+    sendHtml(res, 200, returnPage(ret.returnUrl, ret.fields));
   }
 
   const office = (req: IncomingMessage, res: ServerResponse) =>
@@ -108,7 +118,7 @@ export async function startSipsSimulator(options: SipsSimulatorOptions): Promise
     [STATUS_PATH]: office,
   };
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const path = pathOf(req);
     const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
     if (!route) return sendHtml(res, 404, errorPage('Not found', `no page at ${path}`));
     if (req.method !== 'POST') return sendHtml(res, 405, errorPage('Method not allowed', 'use POST'));
@@ -120,12 +130,7 @@ export async function startSipsSimulator(options: SipsSimulatorOptions): Promise
       sendHtml(res, 500, errorPage('Technical error', String(err)));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const url = await listen(server, options.host, options.port);
 
   return {
     url,
@@ -140,9 +145,7 @@ export async function startSipsSimulator(options: SipsSimulatorOptions): Promise
     idle: () => notifier.idle(),
     async close() {
       notifier.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await Promise.all([closed, notifier.idle()]);
+      await Promise.all([closeServer(server), notifier.idle()]);
     },
   };
 }
@@ -156,21 +159,6 @@ function shopMap(shops: readonly SipsShop[]): Map<string, SipsShop> {
   }
   if (map.size === 0) throw new Error('the simulator needs at least one merchant');
   return map;
-}
-
-function jsonAction(body: Buffer) {
-  const parsed: unknown = JSON.parse(body.toString('utf8'));
-  const obj = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  return { txn: obj.txn, scenario: obj.scenario, faults: parseFaults(obj.faults) };
-}
-
-/** The Paypage form: checkboxes named `fault`, and an optional delay_ms. */
-function formAction(body: Buffer) {
-  const pairs = decodeForm(body);
-  const record = formToRecord(pairs);
-  const faults: unknown[] = pairs.filter((p) => p.name === 'fault').map((p) => ({ kind: p.value }));
-  if (record.delay_ms) faults.push({ kind: 'delay', ms: Number(record.delay_ms) });
-  return { txn: record.txn, scenario: record.scenario, faults: parseFaults(faults) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Attempt } from '../_shared/attempt.js';
 import type { Fault } from '../faults.js';
 import type { Scenario } from '../platform.js';
 
@@ -50,18 +51,6 @@ export interface SipsSimulator {
  * accepted one, the `captureMode` (AUTHOR_CAPTURE: Sips captures by itself; VALIDATION: the merchant must validate).
  */
 export type SipsOutcome = 'ACCEPTED' | 'ACCEPTED_TO_VALIDATE' | 'REFUSED' | 'CANCELLED';
-
-/** One HTTP delivery attempt. `at` is ms since the simulator started. */
-export interface Attempt {
-  readonly at: number;
-  readonly status?: number;
-  readonly error?: string;
-  readonly latencyMs: number;
-  /** The first 512 characters of the merchant's answer. */
-  readonly bodyStart: string;
-  /** The extra copy sent by the `duplicate` fault. */
-  readonly duplicate?: true;
-}
 
 /** One automatic response (server-to-server POST to automaticResponseUrl). */
 export interface SimResponse {

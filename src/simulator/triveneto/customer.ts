@@ -1,4 +1,5 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
+import { fetchJson, land, postAction } from '../_shared/customer.js';
 import type { Fault } from '../faults.js';
 import type { Scenario } from '../platform.js';
 import type { CustomerDestination, TrivenetoResult } from './types.js';
@@ -29,24 +30,13 @@ export interface PayAsCustomerResult {
   readonly followed: { readonly status: number; readonly location: string | null } | null;
 }
 
-export class CustomerError extends Error {
-  override readonly name = 'CustomerError';
-  constructor(
-    readonly step: 'checkout' | 'pay',
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`${step} answered ${status}: ${body.slice(0, 300)}`);
-  }
-}
-
 /** A shopper's browser: opens the hosted page, acts on it, goes where the gateway sends it. */
 export async function payAsCustomer(options: PayAsCustomerOptions): Promise<PayAsCustomerResult> {
   const { checkout, scenario, faults = [], follow = () => true } = options;
   const pageUrl = new URL(checkout.url);
   for (const [name, value] of Object.entries(checkout.fields)) pageUrl.searchParams.set(name, value);
   const isGet = checkout.method.toUpperCase() === 'GET';
-  const opened = await fetch(isGet ? pageUrl : checkout.url, {
+  const { txn } = await fetchJson<{ txn: string }>('checkout', isGet ? pageUrl : checkout.url, {
     method: isGet ? 'GET' : 'POST',
     headers: {
       accept: 'application/json',
@@ -54,27 +44,11 @@ export async function payAsCustomer(options: PayAsCustomerOptions): Promise<PayA
     },
     ...(isGet ? {} : { body: encodeForm(checkout.fields) }),
   });
-  const openedBody = await opened.text();
-  if (!opened.ok) throw new CustomerError('checkout', opened.status, openedBody);
-  const { txn } = JSON.parse(openedBody) as { txn: string };
-
-  const paid = await fetch(new URL('/cg301/hppaction/pay', checkout.url), {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: JSON.stringify({ txn, scenario, faults }),
-  });
-  const paidBody = await paid.text();
-  if (!paid.ok) throw new CustomerError('pay', paid.status, paidBody);
-  const answer = JSON.parse(paidBody) as { result: TrivenetoResult } & CustomerDestination;
+  const answer = await postAction<{ result: TrivenetoResult } & CustomerDestination>(
+    new URL('/cg301/hppaction/pay', checkout.url),
+    { txn, scenario, faults },
+  );
   const destination: CustomerDestination = { via: answer.via, location: answer.location };
   if (!follow(destination.location)) return { txn, result: answer.result, destination, followed: null };
-
-  const landed = await fetch(destination.location, { redirect: 'manual' });
-  await landed.body?.cancel();
-  return {
-    txn,
-    result: answer.result,
-    destination,
-    followed: { status: landed.status, location: landed.headers.get('location') },
-  };
+  return { txn, result: answer.result, destination, followed: await land(destination.location) };
 }

@@ -1,6 +1,6 @@
+import type { SimClock } from '../_shared/clock.js';
 import { delayOf, type Fault, type FaultKind, hasFault } from '../faults.js';
 import type { Scenario } from '../platform.js';
-import type { SimClock } from './clock.js';
 import {
   destinationOf,
   forgedFields,

@@ -1,9 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { mulberry32 } from '../lyra/random.js';
+import { mulberry32, randomDigits } from '../_shared/random.js';
 
 /**
  * Seeded randomness for PaymentIDs, transaction ids, auth codes and forged codes. The same seed and the same sequence
- * of calls give the same values; a counter inside every PaymentID keeps them unique whatever the seed.
+ * of calls give the same values; a counter inside every PaymentID keeps them unique whatever the seed. (Not the
+ * common _shared/random.ts SimRandom: Triveneto needs `unit` and PaymentIDs, and draws hex one digit at a time, so
+ * that seeded runs keep the values they always had.)
  */
 export interface SimRandom {
   digits(length: number): string;
@@ -17,7 +19,7 @@ export interface SimRandom {
 export function createRandom(seed: number = randomInt(2 ** 31)): SimRandom {
   const next = mulberry32(seed);
   let counter = 0;
-  const digits = (length: number) => Array.from({ length }, () => Math.floor(next() * 10)).join('');
+  const digits = (length: number) => randomDigits(next, length);
   return {
     digits,
     hex: (length) => Array.from({ length }, () => Math.floor(next() * 16).toString(16)).join(''),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CustomerError, payAsCustomer } from './customer.js';
+import { CustomerError } from '../_shared/customer.js';
+import { payAsCustomer } from './customer.js';
 import { checkoutOf, harness, initFields, paymentInit } from './testkit.js';
 
 const onlyReceived = (fields: Record<string, string>) => {

@@ -1,11 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { decodeForm, FormDecodeError, formToRecord } from '../../gateways/_shared/form-codec.js';
-import { type Fault, FaultError, parseFaults } from '../faults.js';
-import { SCENARIOS, type Scenario } from '../platform.js';
-import { createClock } from './clock.js';
-import { errorPage, paymentPage } from './html.js';
+import { decodeForm, FormDecodeError } from '../../gateways/_shared/form-codec.js';
+import { parseShopperAction, type ShopperAction } from '../_shared/action.js';
+import { errorPage } from '../_shared/html.js';
 import {
   BodyTooLargeError,
   isJsonBody,
@@ -17,7 +14,12 @@ import {
   sendJson,
   sendText,
   wantsJson,
-} from './http.js';
+} from '../_shared/http.js';
+import { closeServer, listen } from '../_shared/listen.js';
+import { FaultError } from '../faults.js';
+import { SCENARIOS, type Scenario } from '../platform.js';
+import { createClock } from './clock.js';
+import { paymentPage } from './html.js';
 import { SCENARIOS_BY_ACTION } from './notification.js';
 import { ActError, act, checkAct, type PaymentContext } from './payment.js';
 import { checkPaymentInit, initErrorLine } from './payment-init.js';
@@ -85,9 +87,9 @@ export async function startTrivenetoSimulator(
   async function shopperActs(req: IncomingMessage, res: ServerResponse) {
     const json = isJsonBody(req);
     const body = await readBody(req);
-    let action: { txn: unknown; scenario: unknown; faults: Fault[] };
+    let action: ShopperAction;
     try {
-      action = json ? jsonAction(body) : formAction(body);
+      action = parseShopperAction(body, json);
     } catch (err) {
       if (err instanceof FaultError || err instanceof SyntaxError) return reject(req, res, 400, err.message);
       throw err;
@@ -131,12 +133,7 @@ export async function startTrivenetoSimulator(
       if (!res.headersSent) sendHtml(res, 500, errorPage('Technical error', String(err)));
     });
   });
-  await new Promise<void>((resolve, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const url = await listen(server, options.host, options.port);
   paymentUrl = `${url}${PAGE_PATH}?${PAGE_QUERY}`;
 
   return {
@@ -154,9 +151,7 @@ export async function startTrivenetoSimulator(
     },
     async close() {
       closing.abort();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await Promise.all([closed, Promise.allSettled([...running])]);
+      await Promise.all([closeServer(server), Promise.allSettled([...running])]);
     },
   };
 }
@@ -169,21 +164,6 @@ function terminalMap(terminals: readonly SimTerminal[]): Map<string, SimTerminal
   }
   if (map.size === 0) throw new Error('the simulator needs at least one terminal');
   return map;
-}
-
-function jsonAction(body: Buffer) {
-  const parsed: unknown = JSON.parse(body.toString('utf8'));
-  const obj = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  return { txn: obj.txn, scenario: obj.scenario, faults: parseFaults(obj.faults) };
-}
-
-/** The hosted page's form: checkboxes named `fault`, and an optional delay_ms. */
-function formAction(body: Buffer) {
-  const pairs = decodeForm(body);
-  const record = formToRecord(pairs);
-  const faults: unknown[] = pairs.filter((p) => p.name === 'fault').map((p) => ({ kind: p.value }));
-  if (record.delay_ms) faults.push({ kind: 'delay', ms: Number(record.delay_ms) });
-  return { txn: record.txn, scenario: record.scenario, faults: parseFaults(faults) };
 }
 
 function reject(req: IncomingMessage, res: ServerResponse, status: number, message: string) {

@@ -1,0 +1,38 @@
+/** A step of the simulated shopper's journey answered with an error; `step` names it in the protocol's words. */
+export class CustomerError extends Error {
+  override readonly name = 'CustomerError';
+  constructor(
+    readonly step: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`${step} answered ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
+/** One browser request that must succeed: its JSON answer, or CustomerError(step) with the status and body. */
+export async function fetchJson<T>(step: string, url: string | URL, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(url, init);
+  const body = await res.text();
+  if (!res.ok) throw new CustomerError(step, res.status, body);
+  return JSON.parse(body) as T;
+}
+
+/** POSTs the shopper's choice (`{ txn, scenario, faults }`) to the simulator's action endpoint, JSON both ways. */
+export function postAction<T>(url: string | URL, action: object): Promise<T> {
+  return fetchJson<T>('pay', url, {
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(action),
+  });
+}
+
+/** One browser request whose redirect is not followed: the answer's status and Location (the body is dropped). */
+export async function land(
+  url: string | URL,
+  init: RequestInit = {},
+): Promise<{ status: number; location: string | null }> {
+  const res = await fetch(url, { ...init, redirect: 'manual' });
+  await res.body?.cancel();
+  return { status: res.status, location: res.headers.get('location') };
+}
