@@ -4,6 +4,7 @@ import { isQuittanceError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReconcile } from './commands/reconcile.js';
+import { registerRefund } from './commands/refund.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerSettle } from './commands/settle.js';
@@ -23,6 +24,7 @@ registerMigrate(program);
 registerVerify(program);
 registerDemo(program);
 registerSettle(program);
+registerRefund(program);
 registerReconcile(program);
 registerReplay(program);
 

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   UNKNOWN_PAYMENT: { status: 404, summary: 'No payment matches.' },
   NOT_FOUND: { status: 404, summary: 'Nothing is here.' },
   METHOD_NOT_ALLOWED: { status: 405, summary: 'This path does not accept this method.' },
+  PAYMENT_STATE: { status: 409, summary: "The payment's status does not allow this." },
+  NOT_SUPPORTED: { status: 400, summary: 'The gateway does not offer this operation.' },
   DUPLICATE_ORDER: { status: 409, summary: 'A payment with this reference already exists.' },
   BODY_TOO_LARGE: { status: 413, summary: 'The body is larger than the configured limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The content type is not the one the protocol uses.' },

@@ -25,6 +25,7 @@ describe('ids', () => {
       event: 'evt',
       delivery: 'dlv',
       alert: 'alr',
+      refund: 'rfd',
     });
     for (const kind of KINDS) {
       assert.ok(formatId(kind, 0, ZEROS).startsWith(`${ID_PREFIXES[kind]}_`), kind);

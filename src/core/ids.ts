@@ -6,6 +6,7 @@ export const ID_PREFIXES = {
   event: 'evt',
   delivery: 'dlv',
   alert: 'alr',
+  refund: 'rfd',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

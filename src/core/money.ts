@@ -104,3 +104,17 @@ export function formatMoney(m: Money): string {
   const digits = String(m.value).padStart(exponent + 1, '0');
   return `${digits.slice(0, -exponent)}.${digits.slice(-exponent)} ${m.currency}`;
 }
+
+/**
+ * "12.50" in `currency` → 1250 minor units. Strict: digits, an optional point and at most the
+ * currency's exponent of decimals; no sign, no exponent, no thousands separator. Undefined otherwise.
+ */
+export function parseMajorUnits(text: string, currency: string): number | undefined {
+  const exponent = currencyExponent(currency);
+  const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(text.trim());
+  if (!match) return undefined;
+  const decimals = match[2] ?? '';
+  if (decimals.length > exponent) return undefined;
+  const value = Number(match[1]) * 10 ** exponent + Number(decimals.padEnd(exponent, '0') || '0');
+  return Number.isSafeInteger(value) ? value : undefined;
+}
