@@ -2,6 +2,7 @@ import type { AnyGatewayAdapter } from './gateway.js';
 import { lyra } from './lyra/index.js';
 import { payplug } from './payplug/index.js';
 import { sips } from './sips/index.js';
+import { taler } from './taler/index.js';
 import { triveneto } from './triveneto/index.js';
 
 /** Every protocol quittance speaks. Adding a gateway = a folder under src/gateways + one line here. */
@@ -9,6 +10,7 @@ const ADAPTERS: Readonly<Record<string, AnyGatewayAdapter>> = {
   lyra,
   payplug,
   sips,
+  taler,
   triveneto,
 };
 
