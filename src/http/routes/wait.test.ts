@@ -198,3 +198,71 @@ describe('GET /api/payments/:id?wait=', () => {
     assert.equal(res.status, 404);
   });
 });
+
+describe('the waiting page for digital goods and wallets', () => {
+  async function paymentWith(checkout: Record<string, unknown>, extra: Record<string, string | null> = {}) {
+    const p = await newPayment();
+    await t.engine.store.db
+      .updateTable('payments')
+      .set({ checkout_json: JSON.stringify(checkout), ...extra })
+      .where('id', '=', p.id)
+      .execute();
+    return p;
+  }
+
+  it('shows the wallet URI as a QR code and a link while the payment is not made', async () => {
+    const uri = 'taler://pay/backend.example/order-1/sess?c=abc';
+    const p = await paymentWith({ method: 'GET', url: 'https://x.example', fields: {}, walletUri: uri });
+    const res = await app.request(`/pay/${p.id}/wait`);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.match(text, /<svg[^>]*viewBox/);
+    assert.ok(text.includes(`href="${uri.replace(/&/g, '&amp;')}"`), 'a link that opens the wallet');
+    assert.match(text, /Pay with your wallet/);
+  });
+
+  it('never links a wallet URI that is a script', async () => {
+    const p = await paymentWith({
+      method: 'GET',
+      url: 'https://x.example',
+      fields: {},
+      walletUri: 'javascript:alert(1)//',
+    });
+    const text = await (await app.request(`/pay/${p.id}/wait`)).text();
+    assert.ok(!text.includes('javascript:'));
+    assert.match(text, /Confirming your payment/);
+  });
+
+  it('sends a paid customer to the fulfillment URL', async () => {
+    const p = await paymentWith(
+      { method: 'GET', url: 'https://x.example', fields: {} },
+      {
+        fulfillment_url: 'https://shop.example/download/7',
+      },
+    );
+    await notify(p.id, 'captured');
+    const res = await app.request(`/pay/${p.id}/wait`);
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), 'https://shop.example/download/7');
+  });
+
+  it('shows the fulfillment message, escaped, once paid, and points the status route at it', async () => {
+    const p = await paymentWith(
+      { method: 'GET', url: 'https://x.example', fields: {} },
+      {
+        fulfillment_message: 'Your code: <b>1234</b>\nThank you!',
+      },
+    );
+    const before = await (await app.request(`/pay/${p.id}/wait`)).text();
+    assert.ok(!before.includes('1234'), 'not shown before payment');
+    await notify(p.id, 'captured');
+    const status = (await (await app.request(`/pay/${p.id}/status`)).json()) as { next: string };
+    assert.equal(status.next, `/pay/${p.id}/wait`);
+    const res = await app.request(`/pay/${p.id}/wait`);
+    assert.equal(res.status, 200);
+    const text = await res.text();
+    assert.ok(text.includes('Your code: &lt;b&gt;1234&lt;/b&gt;'));
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.ok(text.includes(FAKE_SHOP.successUrl.replace('https://', '')), 'a way back to the shop');
+  });
+});

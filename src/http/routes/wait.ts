@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { html, raw } from 'hono/html';
+import { renderSVG } from 'uqr';
 import { QuittanceError } from '../../core/errors.js';
-import { isFinal } from '../../core/index.js';
+import { isFinal, isPaid } from '../../core/index.js';
 import type { Engine } from '../../engine/engine.js';
 import { shopPage } from '../../engine/pages.js';
 import { waitForFinal, waitSeconds } from '../../engine/wait.js';
+import type { Checkout } from '../../gateways/gateway.js';
 import { findPayment, type PaymentRecord } from '../../store/repos/payments.js';
 
 /** After this long on the waiting page the customer is sent to the shop's pending page. */
 export const GIVE_UP_AFTER_MS = 120_000;
+/** A customer paying with a wallet app (the page shows its QR code) gets longer: scanning takes a while. */
+export const WALLET_GIVE_UP_AFTER_MS = 30 * 60_000;
 /** Without JavaScript the page reloads itself this often. */
 const REFRESH_SECONDS = 4;
 /** Each long-poll of the page's script. */
@@ -57,15 +61,35 @@ export function waitRoutes(app: Hono, engine: Engine): void {
     const payment = await findPayment(engine.store.db, c.req.param('paymentId'));
     const state = payment && customerState(engine, payment);
     if (!payment || !state) return page(c, 404, notFoundPage());
+    if (state.message !== null) {
+      c.header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      );
+      return page(c, 200, fulfillmentPage(state.message, state.shop));
+    }
     if (state.next) return c.redirect(state.next, 303);
+    const wallet = payment.status === 'created' ? walletUriOf(payment.checkout) : undefined;
     const now = engine.clock().getTime();
     const asked = Number(c.req.query('since'));
     // A missing, odd or future `since` starts the wait now: it only bounds the wait, it proves nothing.
     const since = Number.isSafeInteger(asked) && asked > 0 && asked <= now ? asked : now;
-    const left = GIVE_UP_AFTER_MS - (now - since);
+    const left = (wallet ? WALLET_GIVE_UP_AFTER_MS : GIVE_UP_AFTER_MS) - (now - since);
     if (left <= 0) return c.redirect(state.pending, 303);
-    return page(c, 200, waitingPage(payment.id, since, left, state.pending, c));
+    return page(c, 200, waitingPage(payment.id, since, left, state.pending, c, wallet));
   });
+}
+
+/**
+ * The wallet URI of a checkout (Taler's `taler://pay/…`), if it is one a wallet app can open: a URI
+ * with a scheme of its own, never a script or data URL (it comes from the gateway, and becomes a link).
+ */
+function walletUriOf(checkout: unknown): string | undefined {
+  const uri = (checkout as Checkout | null)?.walletUri;
+  if (typeof uri !== 'string' || uri.length > 2048) return undefined;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
+  if (!scheme || ['javascript', 'data', 'vbscript', 'file'].includes(scheme)) return undefined;
+  return uri;
 }
 
 interface CustomerState {
@@ -75,17 +99,27 @@ interface CustomerState {
   readonly next: string | null;
   /** The shop's page for the payment as it stands (the pending page while not final), for giving up. */
   readonly pending: string;
+  /** Paid, with a fulfillment message and no fulfillment URL: this page shows the message. */
+  readonly message: string | null;
+  /** The shop's page for the payment as it stands. */
+  readonly shop: string;
 }
 
 function customerState(engine: Engine, payment: PaymentRecord): CustomerState | undefined {
   const account = engine.config.accounts.get(payment.accountId);
   if (!account) return undefined;
   const final = isFinal(payment.status);
+  const message =
+    isPaid(payment.status) && payment.fulfillmentUrl === null ? payment.fulfillmentMessage : null;
+  const shop = shopPage(account, payment);
   return {
     status: payment.status,
     final,
-    next: final ? shopPage(account, payment) : null,
-    pending: shopPage(account, payment),
+    // The fulfillment message is shown by the waiting page itself.
+    next: final ? (message !== null ? `/pay/${encodeURIComponent(payment.id)}/wait` : shop) : null,
+    pending: shop,
+    message,
+    shop,
   };
 }
 
@@ -98,9 +132,17 @@ function page(c: Context, status: 200 | 404, body: ReturnType<typeof html>) {
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#222;text-align:center}
 p{line-height:1.5}a{color:#0645ad}.spin{width:2rem;height:2rem;margin:1rem auto;border:.25rem solid #ddd;border-top-color:#555;border-radius:50%;animation:s 1s linear infinite}
-@keyframes s{to{transform:rotate(360deg)}}@media (prefers-reduced-motion:reduce){.spin{animation:none}}`;
+@keyframes s{to{transform:rotate(360deg)}}@media (prefers-reduced-motion:reduce){.spin{animation:none}}
+.qr svg{width:min(16rem,80vw);height:auto}`;
 
-function waitingPage(paymentId: string, since: number, leftMs: number, pending: string, c: Context) {
+function waitingPage(
+  paymentId: string,
+  since: number,
+  leftMs: number,
+  pending: string,
+  c: Context,
+  walletUri?: string,
+) {
   const nonce = randomBytes(16).toString('base64');
   c.header(
     'content-security-policy',
@@ -137,16 +179,50 @@ function waitingPage(paymentId: string, since: number, leftMs: number, pending: 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>Confirming your payment…</title>
+<title>${walletUri ? 'Pay with your wallet' : 'Confirming your payment…'}</title>
 <noscript><meta http-equiv="refresh" content="${REFRESH_SECONDS};url=${reload}"></noscript>
 <style nonce="${nonce}">${raw(STYLE)}</style>
 </head>
 <body>
-<h1>Confirming your payment…</h1>
-<div class="spin" aria-hidden="true"></div>
-<p>We are waiting for the bank's answer. This usually takes a few seconds; please keep this page open.</p>
+${walletUri ? walletBlock(walletUri) : confirmingBlock()}
 <p>You will be taken back to the shop automatically. <a href="${pending}">Back to the shop now</a></p>
 <script nonce="${nonce}">${raw(script)}</script>
+</body>
+</html>`;
+}
+
+function confirmingBlock() {
+  return html`<h1>Confirming your payment…</h1>
+<div class="spin" aria-hidden="true"></div>
+<p>We are waiting for the bank's answer. This usually takes a few seconds; please keep this page open.</p>`;
+}
+
+/** The QR code of the wallet URI (uqr, as SVG markup: no script, no external resource) and a link to it. */
+function walletBlock(walletUri: string) {
+  const svg = renderSVG(walletUri, { border: 2 });
+  return html`<h1>Pay with your wallet</h1>
+<p>Scan this code with your wallet app, or open it on this device.</p>
+<div class="qr" role="img" aria-label="QR code of the payment">${raw(svg)}</div>
+<p><a href="${walletUri}">Open in your wallet</a></p>
+<div class="spin" aria-hidden="true"></div>
+<p>This page follows your payment and moves on as soon as it is made; please keep it open.</p>`;
+}
+
+/** Paid, with a fulfillment message: the message (as text, escaped) and the way back to the shop. */
+function fulfillmentPage(message: string, shop: string) {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Thank you</title>
+<style>${raw(STYLE)}.msg{white-space:pre-wrap;text-align:left;border:1px solid #ddd;padding:1rem;border-radius:.5rem}</style>
+</head>
+<body>
+<h1>Thank you, your payment is confirmed</h1>
+<div class="msg">${message}</div>
+<p><a href="${shop}">Continue to the shop</a></p>
 </body>
 </html>`;
 }
