@@ -1,3 +1,14 @@
+import type { Fault } from '../faults.js';
+import type { PayInput, Scenario } from '../platform.js';
+
+/** What every simulated shopper is given: the checkout the merchant answered, what to do, which faults to ask. */
+export interface CustomerPlan {
+  /** The checkout quittance (or a test) built: method, url and fields. */
+  readonly checkout: PayInput['checkout'];
+  readonly scenario: Scenario;
+  readonly faults?: readonly Fault[];
+}
+
 /** A step of the simulated shopper's journey answered with an error; `step` names it in the protocol's words. */
 export class CustomerError extends Error {
   override readonly name = 'CustomerError';

@@ -1,18 +1,9 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
-import { fetchJson, land, postAction } from '../_shared/customer.js';
-import type { Fault } from '../faults.js';
+import { type CustomerPlan, fetchJson, land, postAction } from '../_shared/customer.js';
 import type { ReturnPayload } from './payment.js';
-import type { Scenario } from './types.js';
 
-export interface PayAsCustomerOptions {
-  /** The form the merchant's checkout builds: where to send it and what. */
-  readonly checkout: {
-    readonly method: string;
-    readonly url: string;
-    readonly fields: Readonly<Record<string, string>>;
-  };
-  readonly scenario: Scenario;
-  readonly faults?: readonly Fault[];
+/** `checkout`: the form the merchant's checkout builds, posted (or sent as a GET query) to the hosted page. */
+export interface PayAsCustomerOptions extends CustomerPlan {
   /** Post the return fields to the shop, as the browser would. Default true. */
   readonly followReturn?: boolean;
 }

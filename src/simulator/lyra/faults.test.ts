@@ -1,37 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dropsAttempt, FaultError, parseFaults } from '../faults.js';
 import { payAsCustomer } from './customer.js';
 import { harness, type Received, TIME_SCALE, validSignature } from './testkit.js';
 
 const SLOT = 15 * 60_000 * TIME_SCALE;
 /** Retries and forgeries race other IPNs on their own timers: compare them by IPN number. */
 const byIpn = (rs: Received[]) => [...rs].sort((a, b) => (a.ipn ?? 0) - (b.ipn ?? 0));
-
-describe('lyra simulator: fault list', () => {
-  it('parses JSON faults and refuses unknown kinds or a delay without ms', () => {
-    assert.deepEqual(parseFaults([{ kind: 'drop' }, { kind: 'delay', ms: 5, extra: 1 }]), [
-      { kind: 'drop' },
-      { kind: 'delay', ms: 5 },
-    ]);
-    assert.deepEqual(parseFaults(undefined), []);
-    assert.throws(() => parseFaults([{ kind: 'boom' }]), FaultError);
-    assert.throws(() => parseFaults([{ kind: 'delay', ms: -1 }]), FaultError);
-    assert.throws(() => parseFaults({ kind: 'drop' }), FaultError);
-  });
-
-  it('drops the first attempt only for drop, every attempt for drop-all', () => {
-    assert.deepEqual(
-      [0, 1, 2].map((i) => dropsAttempt([{ kind: 'drop' }], i)),
-      [true, false, false],
-    );
-    assert.deepEqual(
-      [0, 1, 2].map((i) => dropsAttempt([{ kind: 'drop-all' }], i)),
-      [true, true, true],
-    );
-    assert.equal(dropsAttempt([{ kind: 'duplicate' }], 0), false);
-  });
-});
 
 describe('lyra simulator: injected faults', { timeout: 30_000, concurrency: true }, () => {
   it('drop: the first attempt of each IPN is lost, the retry at the next slot delivers it', async (t) => {

@@ -2,11 +2,11 @@
  * Test support (not part of the public API): a tiny merchant that records what the platform sends
  * and answers as told, and a builder for signed checkout forms.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { TestContext } from 'node:test';
 import { decodeForm, formToRecord } from '../../gateways/_shared/form-codec.js';
 import { isLyraSignatureValid, lyraSignature } from '../../gateways/lyra/signature.js';
+import { headerOf, type MerchantAnswer, numberHeaderOf, startMerchantServer } from '../_shared/merchant.js';
 import { startLyraSimulator } from './server.js';
 import type { LyraSimulator, LyraSimulatorOptions, SimShop } from './types.js';
 
@@ -20,14 +20,6 @@ export interface Received {
   readonly fault: string | null;
   /** performance.now() on arrival: the same timeline as the test's own performance.now(). */
   readonly at: number;
-}
-
-export interface Answer {
-  readonly status?: number;
-  readonly body?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Answer only once this settles (a slow merchant). */
-  readonly hold?: Promise<unknown>;
 }
 
 export interface TestMerchant {
@@ -44,28 +36,23 @@ export interface TestMerchant {
 
 /** `answer` decides the reply to the IPN path; `index` counts IPN requests from 0. */
 export async function startMerchant(
-  answer: (req: Received, index: number) => Answer = () => ({ status: 200, body: 'OK' }),
+  answer: (req: Received, index: number) => MerchantAnswer = () => ({ status: 200, body: 'OK' }),
 ): Promise<TestMerchant> {
   const received: Received[] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   const ipns = () => received.filter((r) => r.path === '/ipn');
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const header = (name: string) =>
-      typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null;
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const server = await startMerchantServer((req, body, path) => {
     const rec: Received = {
       path,
       headers: req.headers,
-      fields: formToRecord(decodeForm(Buffer.concat(chunks))),
-      ipn: header('x-simulator-ipn') === null ? null : Number(header('x-simulator-ipn')),
-      attempt: header('x-simulator-attempt') === null ? null : Number(header('x-simulator-attempt')),
-      fault: header('x-simulator-fault'),
+      fields: formToRecord(decodeForm(body)),
+      ipn: numberHeaderOf(req, 'x-simulator-ipn'),
+      attempt: numberHeaderOf(req, 'x-simulator-attempt'),
+      fault: headerOf(req, 'x-simulator-fault'),
       at: performance.now(),
     };
     received.push(rec);
-    let reply: Answer = { status: 200, body: 'OK' };
+    let reply: MerchantAnswer = { status: 200, body: 'OK' };
     if (path === '/ipn') {
       const count = ipns().length;
       reply = answer(rec, count - 1);
@@ -73,13 +60,9 @@ export async function startMerchant(
     } else if (path === '/return') {
       reply = { status: 302, headers: { location: '/thanks' } };
     }
-    await reply.hold;
-    if (res.destroyed) return;
-    res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain', ...reply.headers });
-    res.end(reply.body ?? '');
+    return reply;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url } = server;
   return {
     url,
     ipnUrl: `${url}/ipn`,
@@ -88,11 +71,7 @@ export async function startMerchant(
     ipns,
     waitForIpns: (count) =>
       ipns().length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
-    close: () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      return closed;
-    },
+    close: () => server.close(),
   };
 }
 

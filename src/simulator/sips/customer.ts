@@ -1,18 +1,9 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
-import { fetchJson, land, postAction } from '../_shared/customer.js';
-import type { Fault } from '../faults.js';
-import type { Scenario } from '../platform.js';
+import { type CustomerPlan, fetchJson, land, postAction } from '../_shared/customer.js';
 import type { ReturnPayload } from './payment.js';
 
-export interface PayAsCustomerOptions {
-  /** The Paypage POST form the merchant's checkout builds: where to send it and what. */
-  readonly checkout: {
-    readonly method: string;
-    readonly url: string;
-    readonly fields: Readonly<Record<string, string>>;
-  };
-  readonly scenario: Scenario;
-  readonly faults?: readonly Fault[];
+/** `checkout`: the Paypage POST form the merchant's checkout builds. */
+export interface PayAsCustomerOptions extends CustomerPlan {
   /** Post the manual response to normalReturnUrl, as the browser would. Default true. */
   readonly followReturn?: boolean;
 }

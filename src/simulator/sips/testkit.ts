@@ -2,11 +2,11 @@
  * Test support (not part of the public API): a tiny merchant that records what the platform sends and answers as
  * told, and a builder for sealed Paypage POST forms written from the protocol notes (not by the adapter).
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { TestContext } from 'node:test';
 import { decodeForm, formToRecord } from '../../gateways/_shared/form-codec.js';
 import { isSipsSealValid, sipsSeal } from '../../gateways/sips/seal.js';
+import { headerOf, type MerchantAnswer, numberHeaderOf, startMerchantServer } from '../_shared/merchant.js';
 import { buildData, decodeData, parseData } from './data.js';
 import { startSipsSimulator } from './server.js';
 import type { SipsSealAlgorithm, SipsShop, SipsSimulator, SipsSimulatorOptions } from './types.js';
@@ -26,13 +26,6 @@ export interface Received {
   readonly fault: string | null;
 }
 
-export interface Answer {
-  readonly status?: number;
-  readonly body?: string;
-  /** Answer only once this settles (a slow merchant). */
-  readonly hold?: Promise<unknown>;
-}
-
 export interface TestMerchant {
   readonly url: string;
   /** automaticResponseUrl */
@@ -47,48 +40,33 @@ export interface TestMerchant {
 
 /** `answer` decides the reply to the automatic-response path; `index` counts those requests from 0. */
 export async function startMerchant(
-  answer: (req: Received, index: number) => Answer = () => ({ status: 200 }),
+  answer: (req: Received, index: number) => MerchantAnswer = () => ({ status: 200 }),
 ): Promise<TestMerchant> {
   const received: Received[] = [];
   const notices = () => received.filter((r) => r.path === '/notify');
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const header = (name: string) =>
-      typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null;
-    const number = (name: string) => (header(name) === null ? null : Number(header(name)));
-    const body = Buffer.concat(chunks);
+  const server = await startMerchantServer((req, body, path) => {
     const form = formToRecord(decodeForm(body));
     const rec: Received = {
-      path: (req.url ?? '/').split('?')[0] ?? '/',
+      path,
       headers: req.headers,
       body,
       form,
       data: dataOf(form),
-      response: number('x-simulator-response'),
-      attempt: number('x-simulator-attempt'),
-      fault: header('x-simulator-fault'),
+      response: numberHeaderOf(req, 'x-simulator-response'),
+      attempt: numberHeaderOf(req, 'x-simulator-attempt'),
+      fault: headerOf(req, 'x-simulator-fault'),
     };
     received.push(rec);
-    const reply: Answer = rec.path === '/notify' ? answer(rec, notices().length - 1) : { status: 200 };
-    await reply.hold;
-    if (res.destroyed) return;
-    res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain' });
-    res.end(reply.body ?? '');
+    return rec.path === '/notify' ? answer(rec, notices().length - 1) : { status: 200 };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url } = server;
   return {
     url,
     notifyUrl: `${url}/notify`,
     returnUrl: `${url}/return`,
     received,
     notices,
-    close: () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      return closed;
-    },
+    close: () => server.close(),
   };
 }
 

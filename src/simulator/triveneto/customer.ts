@@ -1,18 +1,9 @@
 import { encodeForm } from '../../gateways/_shared/form-codec.js';
-import { fetchJson, land, postAction } from '../_shared/customer.js';
-import type { Fault } from '../faults.js';
-import type { Scenario } from '../platform.js';
+import { type CustomerPlan, fetchJson, land, postAction } from '../_shared/customer.js';
 import type { CustomerDestination, TrivenetoResult } from './types.js';
 
-export interface PayAsCustomerOptions {
-  /** The checkout the merchant answered: GET `PaymentURL?PaymentID=…` (gateways/triveneto/init.ts `checkoutOf`). */
-  readonly checkout: {
-    readonly method: string;
-    readonly url: string;
-    readonly fields: Readonly<Record<string, string>>;
-  };
-  readonly scenario: Scenario;
-  readonly faults?: readonly Fault[];
+/** `checkout`: what the merchant answered, GET `PaymentURL?PaymentID=…` (gateways/triveneto/init.ts `checkoutOf`). */
+export interface PayAsCustomerOptions extends CustomerPlan {
   /**
    * Which of the gateway's redirects the browser follows (one request, redirect: 'manual'). Default: every one. The
    * platform follows only those to quittance: the demo's shop pages are fictional hosts.

@@ -2,10 +2,10 @@
  * Test support (not part of the public API): a tiny merchant that records the NotificationMessages and answers as
  * told (by default `REDIRECT=<its /thanks page>`), and a PaymentInit helper.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { TestContext } from 'node:test';
 import { decodeForm, encodeForm, formToRecord } from '../../gateways/_shared/form-codec.js';
+import { headerOf, type MerchantAnswer, startMerchantServer } from '../_shared/merchant.js';
 import { startTrivenetoSimulator } from './server.js';
 import type { SimTerminal, TrivenetoSimulator, TrivenetoSimulatorOptions } from './types.js';
 
@@ -15,13 +15,6 @@ export interface Received {
   readonly fields: Record<string, string>;
   /** x-simulator-fault, when present. */
   readonly fault: string | null;
-}
-
-export interface Answer {
-  readonly status?: number;
-  readonly body?: string;
-  /** Answer only once this settles (a slow merchant). */
-  readonly hold?: Promise<unknown>;
 }
 
 export interface TestMerchant {
@@ -36,22 +29,18 @@ export interface TestMerchant {
 
 /** `answer` decides the reply to /notify; `index` counts its requests from 0. */
 export async function startMerchant(
-  answer?: (req: Received, index: number, merchant: { thanksUrl: string }) => Answer,
+  answer?: (req: Received, index: number, merchant: { thanksUrl: string }) => MerchantAnswer,
 ): Promise<TestMerchant> {
   const received: Received[] = [];
   let thanksUrl = '';
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const fault = req.headers['x-simulator-fault'];
+  const server = await startMerchantServer((req, body, path) => {
     const rec: Received = {
       path,
       headers: req.headers,
-      fields: formToRecord(decodeForm(Buffer.concat(chunks))),
-      fault: typeof fault === 'string' ? fault : null,
+      fields: formToRecord(decodeForm(body)),
+      fault: headerOf(req, 'x-simulator-fault'),
     };
-    let reply: Answer = { status: 200, body: 'OK' };
+    let reply: MerchantAnswer = { status: 200, body: 'OK' };
     if (path === '/notify') {
       received.push(rec);
       reply = answer
@@ -61,13 +50,9 @@ export async function startMerchant(
             body: `REDIRECT=${thanksUrl}?order=${encodeURIComponent(rec.fields.trackid ?? '')}`,
           };
     }
-    await reply.hold;
-    if (res.destroyed) return;
-    res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain' });
-    res.end(reply.body ?? '');
+    return reply;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url } = server;
   thanksUrl = `${url}/thanks`;
   return {
     url,
@@ -75,11 +60,7 @@ export async function startMerchant(
     errorUrl: `${url}/error`,
     thanksUrl,
     notifications: () => [...received],
-    close: () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      return closed;
-    },
+    close: () => server.close(),
   };
 }
 
