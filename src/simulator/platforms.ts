@@ -2,6 +2,7 @@ import { lyraPlatform } from './lyra/platform.js';
 import { payplugPlatform } from './payplug/platform.js';
 import type { PlatformFactory } from './platform.js';
 import { sipsPlatform } from './sips/platform.js';
+import { talerPlatform } from './taler/platform.js';
 import { trivenetoPlatform } from './triveneto/platform.js';
 
 /** Every simulated gateway `quittance demo --gateway <id>` and the e2e tests can drive, by adapter id. */
@@ -9,5 +10,6 @@ export const PLATFORMS: Readonly<Record<string, PlatformFactory>> = {
   lyra: lyraPlatform,
   payplug: payplugPlatform,
   sips: sipsPlatform,
+  taler: talerPlatform,
   triveneto: trivenetoPlatform,
 };
