@@ -3,9 +3,9 @@ import { EFFECT_TASK, HANDLER_TASK } from './apply-signal.js';
 import { deliverWebhookTask } from './deliver.js';
 import type { Engine } from './engine.js';
 import { FETCH_BACK_TASK, fetchBackTask } from './fetch-back.js';
-import { WATCH_TASK, watchTask } from './watch.js';
 import { runHandlersTask } from './handlers-task.js';
 import { RECONCILE_TASK, reconcileTask } from './reconcile-task.js';
+import { WATCH_TASK, watchTask } from './watch.js';
 
 /** Every task the worker knows, by name. */
 export function engineTasks(engine: Engine): Record<string, TaskDefinition> {

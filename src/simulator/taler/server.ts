@@ -614,6 +614,7 @@ export async function startTalerSimulator(options: TalerSimulatorOptions): Promi
       }
     },
     apiCalls: () => calls.map((c) => ({ ...c })),
+    held: (orderId) => waiters.get(orderId)?.size ?? 0,
     idle: () => notifier.idle(),
     async close() {
       stop.abort();

@@ -100,7 +100,10 @@ export interface TalerSimulator {
   webhooks(): SimWebhook[];
   /** Registers the `pay` and `refund` webhooks with quittance's templates (what a merchant does once). */
   configureQuittanceWebhooks(url: string): void;
+  /** Finished private API calls (a held long-poll is listed once it answers). */
   apiCalls(): ApiCall[];
+  /** How many long-polls on this order are held right now. */
+  held(orderId: string): number;
   idle(): Promise<void>;
   close(): Promise<void>;
 }

@@ -7,7 +7,13 @@ describe('cachingStatements', () => {
   it('prepares each SQL text once while it stays among the most recent', () => {
     const raw = new SqliteDatabase(':memory:');
     let prepared = 0;
-    const counting = { close: () => raw.close(), prepare: (sql: string) => (prepared++, raw.prepare(sql)) };
+    const counting = {
+      close: () => raw.close(),
+      prepare: (sql: string) => {
+        prepared++;
+        return raw.prepare(sql);
+      },
+    };
     const db = cachingStatements(counting, 2);
     db.prepare('select 1').all([]);
     db.prepare('select 1').all([]);
