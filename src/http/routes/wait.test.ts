@@ -221,16 +221,21 @@ describe('the waiting page for digital goods and wallets', () => {
     assert.match(text, /Pay with your wallet/);
   });
 
-  it('never links a wallet URI that is a script', async () => {
-    const p = await paymentWith({
-      method: 'GET',
-      url: 'https://x.example',
-      fields: {},
-      walletUri: 'javascript:alert(1)//',
-    });
-    const text = await (await app.request(`/pay/${p.id}/wait`)).text();
-    assert.ok(!text.includes('javascript:'));
-    assert.match(text, /Confirming your payment/);
+  it('links only wallet schemes: never a script, data or web URL the gateway sent', async () => {
+    for (const walletUri of [
+      'javascript:alert(1)//',
+      'JavaScript://%0aalert(1)',
+      'data://text/html,<script>alert(1)</script>',
+      'https://evil.example/pay',
+      'vbscript://msgbox',
+    ]) {
+      const p = await paymentWith({ method: 'GET', url: 'https://x.example', fields: {}, walletUri });
+      const text = await (await app.request(`/pay/${p.id}/wait`)).text();
+      assert.ok(!text.toLowerCase().includes('script:'), walletUri);
+      assert.ok(!text.includes('evil.example'), walletUri);
+      assert.ok(!text.includes('Pay with your wallet'), walletUri);
+      assert.match(text, /Confirming your payment/);
+    }
   });
 
   it('sends a paid customer to the fulfillment URL', async () => {

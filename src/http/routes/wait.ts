@@ -80,16 +80,18 @@ export function waitRoutes(app: Hono, engine: Engine): void {
   });
 }
 
+/** Schemes a wallet app registers for: the only links a gateway may put on our page. */
+const WALLET_SCHEMES: ReadonlySet<string> = new Set(['taler', 'taler+http']);
+
 /**
- * The wallet URI of a checkout (Taler's `taler://pay/…`), if it is one a wallet app can open: a URI
- * with a scheme of its own, never a script or data URL (it comes from the gateway, and becomes a link).
+ * The wallet URI of a checkout (Taler's `taler://pay/…`), if it is one a wallet app can open. It comes from the
+ * gateway and becomes a link, so only known wallet schemes pass: never a script, data or web URL.
  */
 function walletUriOf(checkout: unknown): string | undefined {
   const uri = (checkout as Checkout | null)?.walletUri;
   if (typeof uri !== 'string' || uri.length > 2048) return undefined;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
-  if (!scheme || ['javascript', 'data', 'vbscript', 'file'].includes(scheme)) return undefined;
-  return uri;
+  return scheme && WALLET_SCHEMES.has(scheme) ? uri : undefined;
 }
 
 interface CustomerState {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { is2xx } from '../_shared/attempt.js';
 import { createSimClock, type SimClock } from '../_shared/clock.js';
@@ -89,6 +90,8 @@ export async function startTalerSimulator(options: TalerSimulatorOptions): Promi
   const waiters = new Map<string, Set<() => void>>();
   const calls: ApiCall[] = [];
   const stop = new AbortController();
+  // Every held long-poll listens for shutdown (and stops listening when it answers); hundreds at once are normal.
+  setMaxListeners(0, stop.signal);
   let baseUrl = '';
 
   const nowS = () => Math.floor(Date.now() / 1000);
