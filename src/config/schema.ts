@@ -107,6 +107,37 @@ export const configSchema = z
       })
       .strict()
       .default({ schedule: '5s,5m,30m,2h,5h,10h,10h', maxAttempts: 8, timeout: '15s', disableAfter: '5d' }),
+    /**
+     * Alerts for a person (engine/alerts): by e-mail and/or a signed webhook, for records of at least
+     * `minSeverity`; `overdueAfter` is how long a payment paid by return, poll or operator may wait for its
+     * notification before the account gets a `notification-overdue` alert.
+     */
+    alerts: z
+      .object({
+        email: z
+          .object({
+            /** `smtp://user:pass@host:587` or `smtps://…:465`: a secret (the password is in it). */
+            smtp: secretSchema.refine((v) => typeof v !== 'string' || /^smtps?:\/\/[^/]/.test(v), {
+              message: 'must be an smtp:// or smtps:// URL, or { "env": "NAME" }',
+            }),
+            from: z.string().min(3),
+            to: z.array(z.string().min(3)).min(1),
+          })
+          .strict()
+          .optional(),
+        webhook: z
+          .object({
+            url: httpUrl,
+            /** `whsec_<base64>`, inline or `{ "env": "NAME" }`: signed per Standard Webhooks. */
+            secret: secretSchema,
+          })
+          .strict()
+          .optional(),
+        minSeverity: z.enum(['info', 'warning', 'critical']).default('warning'),
+        overdueAfter: duration.default('15m'),
+      })
+      .strict()
+      .default({ minSeverity: 'warning', overdueAfter: '15m' }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     accounts: z.array(accountSchema).default([]),
   })

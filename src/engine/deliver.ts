@@ -1,7 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { JobRecord } from '../jobs/queue.js';
 import { type JobContext, PermanentJobError, RetryLaterError, type TaskDefinition } from '../jobs/worker.js';
-import { raiseAlert } from '../store/repos/alerts.js';
 import { insertDelivery } from '../store/repos/deliveries.js';
 import {
   disableEndpoint,
@@ -10,6 +9,7 @@ import {
   recordEndpointSuccess,
 } from '../store/repos/endpoints.js';
 import { type EventRecord, findEvent } from '../store/repos/events.js';
+import { raiseAlert } from './alerts/raise.js';
 import type { Engine } from './engine.js';
 
 /** How much of the shop's answer is read and kept: enough to diagnose, never a whole page. */
@@ -160,31 +160,28 @@ async function settleAttempt(
     }
     if (disabledBecause !== undefined) {
       if (await disableEndpoint(tx, accountId, disabledBecause, now)) {
-        await raiseAlert(tx, {
-          id: engine.ids('alert'),
+        await raiseAlert(engine, tx, {
           kind: 'endpoint-disabled',
           accountId,
+          subject: shownUrl,
           message:
             `webhook endpoint of account ${accountId} (${shownUrl}) disabled: ${disabledBecause}. ` +
             `Nothing is sent to it until a person runs: quittance endpoints enable ${accountId}; ` +
             `then resend what was missed: quittance replay --since ${failing.failingSince.toISOString()} ` +
             `--until <now> --account ${accountId}`,
-          uniqueKey: `endpoint-disabled:${accountId}:${now.getTime()}`,
-          now,
         });
       }
     } else if (lastAttempt) {
-      await raiseAlert(tx, {
-        id: engine.ids('alert'),
+      await raiseAlert(engine, tx, {
         kind: 'delivery-failed',
         accountId,
+        subject: shownUrl,
         paymentId: event.paymentId,
+        sample: event.id,
         message:
           `event ${event.id} (${event.type} of payment ${event.paymentId}) was not delivered to the ` +
           `webhook of account ${accountId} after ${job.attempts} attempts, the last: ${outcome.error}. ` +
           `Once the endpoint works: quittance replay ${event.id}`,
-        uniqueKey: `delivery-failed:${job.id}`,
-        now,
       });
     }
   });

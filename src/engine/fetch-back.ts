@@ -4,9 +4,9 @@ import type { DeferredCheck, GatewaySignal, StatusAnswer } from '../gateways/gat
 import type { Backoff } from '../jobs/backoff.js';
 import { enqueue } from '../jobs/queue.js';
 import { PermanentJobError, type TaskDefinition } from '../jobs/worker.js';
-import { raiseAlert } from '../store/repos/alerts.js';
 import { findInboxEntry, type InboxVerdict, recordLateVerdict } from '../store/repos/inbox.js';
 import type { Database } from '../store/schema.js';
+import { raiseAlert } from './alerts/raise.js';
 import { type AppliedSignal, applySignal } from './apply-signal.js';
 import type { Engine } from './engine.js';
 import { announce } from './ingest.js';
@@ -123,13 +123,11 @@ export function fetchBackTask(engine: Engine): TaskDefinition {
             reason,
             processedAt: engine.clock(),
           });
-          await raiseAlert(tx, {
-            id: engine.ids('alert'),
+          await raiseAlert(engine, tx, {
             kind: FETCH_BACK_FAILED_ALERT,
             accountId,
+            sample: inboxId,
             message: `Notification ${inboxId} of account ${accountId}: ${reason}`,
-            uniqueKey: `${FETCH_BACK_FAILED_ALERT}:${inboxId}`,
-            now: engine.clock(),
           });
         });
         engine.logger.warn({ inboxId, accountId, code: answer.code }, 'fetch-back failed; alert raised');

@@ -3,9 +3,9 @@ import { formatMoney, isFinal } from '../core/index.js';
 import type { Backoff } from '../jobs/backoff.js';
 import { enqueue } from '../jobs/queue.js';
 import { PermanentJobError, type TaskDefinition } from '../jobs/worker.js';
-import { raiseAlert } from '../store/repos/alerts.js';
 import { findPayment, type PaymentRecord } from '../store/repos/payments.js';
 import type { Database } from '../store/schema.js';
+import { raiseAlert } from './alerts/raise.js';
 import { abandonedAfterMs, type Engine } from './engine.js';
 import { formatDuration, reconcilePayment } from './reconcile.js';
 
@@ -141,8 +141,7 @@ async function raiseStuck(
   const account = engine.config.accounts.get(payment.accountId);
   const gateway = account?.adapter.displayName ?? 'the gateway';
   const age = engine.clock().getTime() - payment.createdAt.getTime();
-  const raised = await raiseAlert(engine.store.db, {
-    id: engine.ids('alert'),
+  const { created: raised } = await raiseAlert(engine, engine.store.db, {
     kind: PAYMENT_STUCK_ALERT,
     accountId: payment.accountId,
     paymentId: payment.id,
@@ -151,8 +150,6 @@ async function raiseStuck(
       `${payment.status} ${formatDuration(age)} after its creation, after ${checks} checks at ${gateway}; ` +
       `the last answer: ${lastAnswer.replace(/\.?$/, '.')} quittance will not ask again. A person must check it in the back office ` +
       `of ${gateway} and record what it shows: quittance settle ${payment.id} --status <status> --reason "<what you saw>" --by <name>.`,
-    uniqueKey: `${PAYMENT_STUCK_ALERT}:${payment.id}`,
-    now: engine.clock(),
   });
   if (raised) {
     engine.logger.warn({ paymentId: payment.id, status: payment.status }, 'payment stuck; alert raised');

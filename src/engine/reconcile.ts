@@ -1,9 +1,9 @@
 import type { ResolvedAccount } from '../config/load.js';
 import { formatMoney, isFinal, type PaymentStatus, QuittanceError } from '../core/index.js';
 import type { GatewaySignal, StatusAnswer, StatusQuery } from '../gateways/gateway.js';
-import { raiseAlert } from '../store/repos/alerts.js';
 import { findPayment, type PaymentRecord } from '../store/repos/payments.js';
 import type { JournaledSettlement } from '../store/repos/signals.js';
+import { raiseAlert } from './alerts/raise.js';
 import { type AppliedSignal, applySignal } from './apply-signal.js';
 import { abandonedAfterMs, type Engine } from './engine.js';
 import { announce } from './ingest.js';
@@ -202,15 +202,12 @@ async function impossible(
       `${reason.replace(/\.?$/, '.')} A person must check payment ${payment.id} (order ${payment.orderRef}, ` +
       `${formatMoney(payment.amount)}, created ${payment.createdAt.toISOString()}) in the back office of ` +
       `${gatewayName}, then record what it shows: quittance settle ${payment.id} --status <status> --reason "<what you saw>" --by <name>.`;
-    alerted = await raiseAlert(engine.store.db, {
-      id: engine.ids('alert'),
+    ({ created: alerted } = await raiseAlert(engine, engine.store.db, {
       kind: RECONCILE_IMPOSSIBLE_ALERT,
       accountId: payment.accountId,
       paymentId: payment.id,
       message,
-      uniqueKey: `${RECONCILE_IMPOSSIBLE_ALERT}:${payment.id}`,
-      now: engine.clock(),
-    });
+    }));
     if (alerted) {
       engine.logger.warn(
         { paymentId: payment.id, accountId: payment.accountId, why },

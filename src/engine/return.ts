@@ -1,7 +1,7 @@
 import { formatMoney, isFinal, QuittanceError } from '../core/index.js';
 import type { RawRequest } from '../gateways/gateway.js';
-import { raiseAlert } from '../store/repos/alerts.js';
 import { findPayment, type PaymentRecord, updatePaymentIfUnchanged } from '../store/repos/payments.js';
+import { raiseAlert } from './alerts/raise.js';
 import type { Engine } from './engine.js';
 import { ingest, type Precheck } from './ingest.js';
 import { shopPage, waitPage } from './pages.js';
@@ -111,8 +111,7 @@ async function flagUndelivered(
       if (!current.needsReview) {
         if (!(await updatePaymentIfUnchanged(tx, current, { ...current, needsReview: true }, now))) continue;
       }
-      const raised = await raiseAlert(tx, {
-        id: engine.ids('alert'),
+      const { created: raised } = await raiseAlert(engine, tx, {
         kind: NOTIFICATION_UNDELIVERED_ALERT,
         accountId: current.accountId,
         paymentId: current.id,
@@ -121,8 +120,6 @@ async function flagUndelivered(
           `${formatMoney(current.amount)}) back without a result: the gateway could not deliver its ` +
           'NotificationMessage; check the payment in the back office and settle it with ' +
           `\`quittance settle ${current.id} --status <status> --reason "<what you saw>" --by <name>\`.`,
-        uniqueKey: `${NOTIFICATION_UNDELIVERED_ALERT}:${current.id}`,
-        now,
       });
       if (raised) {
         engine.logger.warn(

@@ -16,6 +16,7 @@ export interface Database {
   deliveries: DeliveryTable;
   endpoints: EndpointTable;
   alerts: AlertTable;
+  alert_samples: AlertSampleTable;
 }
 
 type Timestamp = number;
@@ -151,7 +152,21 @@ export interface AlertTable {
   account_id: string | null;
   payment_id: string | null;
   message: string;
+  /** `<cause>@<UTC hour>` while open, NULL once resolved (migration 0005). */
   unique_key: string | null;
   created_at: Timestamp;
   resolved_at: Timestamp | null;
+  /** kind + account + what fails: `notification-overdue:acc1`. */
+  cause: string;
+  severity: string;
+  occurrences: number;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+/** A bounded list of examples (payment, event or inbox ids) of one alert record. */
+export interface AlertSampleTable {
+  alert_id: string;
+  sample: string;
+  created_at: Timestamp;
 }

@@ -6,6 +6,7 @@ import * as init from './0001-init.js';
 import * as delivery from './0002-delivery.js';
 import * as idempotency from './0003-idempotency.js';
 import * as fulfillment from './0004-fulfillment.js';
+import * as alerts from './0005-alerts.js';
 
 type Step = { up(db: Kysely<unknown>, capabilities: Store['capabilities']): Promise<void> };
 
@@ -15,6 +16,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['0002-delivery', delivery],
   ['0003-idempotency', idempotency],
   ['0004-fulfillment', fulfillment],
+  ['0005-alerts', alerts],
 ];
 
 class InCodeProvider implements MigrationProvider {
