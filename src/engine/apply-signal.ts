@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type Effect, type PaymentState, settle } from '../core/index.js';
+import { type Effect, isPaid, type PaymentState, settle } from '../core/index.js';
 import type { GatewaySignal } from '../gateways/gateway.js';
 import { enqueue } from '../jobs/queue.js';
 import { insertEvent } from '../store/repos/events.js';
@@ -10,6 +10,7 @@ import {
 } from '../store/repos/payments.js';
 import { insertSignal, type JournaledSettlement } from '../store/repos/signals.js';
 import type { Database } from '../store/schema.js';
+import { scheduleOverdueCheck } from './alerts/overdue.js';
 import type { Engine } from './engine.js';
 
 export interface AppliedSignal {
@@ -104,6 +105,15 @@ export async function applySignal(
       result.settlement,
       signal.note ? `${result.reason} (${signal.note})` : result.reason,
     );
+    // Paid by a return, a poll or an operator: will the gateway's notification come? (alerts/overdue.ts)
+    if (
+      result.settlement === 'applied' &&
+      signal.source !== 'notification' &&
+      !isPaid(payment.status) &&
+      isPaid(result.payment.status)
+    ) {
+      await scheduleOverdueCheck(engine, tx, payment);
+    }
     for (const effect of result.effects) {
       await recordEffect(engine, tx, {
         effect,
