@@ -18,6 +18,9 @@ export interface AppliedSignal {
   readonly settlement: JournaledSettlement;
   readonly reason: string;
   readonly payment: PaymentState | null;
+  /** The path the signal came by and the account it was settled for (metrics, after the commit). */
+  readonly source: GatewaySignal['source'];
+  readonly accountId: string;
 }
 
 /** The shop's webhook delivery of an event. */
@@ -51,6 +54,7 @@ export async function applySignal(
   const { signal } = input;
   const now = engine.clock();
   const signalId = engine.ids('signal');
+  const origin = { source: signal.source, accountId: input.accountId };
   const journal = (payment: PaymentRecord | null, settlement: JournaledSettlement, reason: string) =>
     insertSignal(tx, {
       id: signalId,
@@ -72,12 +76,12 @@ export async function applySignal(
     if (!payment) {
       const reason = `no payment of account ${input.accountId} matches ${describeLookup(signal.lookup)}`;
       await journal(null, 'unmatched', reason);
-      return { signalId, settlement: 'unmatched', reason, payment: null };
+      return { signalId, settlement: 'unmatched', reason, payment: null, ...origin };
     }
     if (input.expectedPaymentId && payment.id !== input.expectedPaymentId) {
       const reason = `the signed data is about payment ${payment.id}, not ${input.expectedPaymentId}`;
       await journal(null, 'rejected', reason);
-      return { signalId, settlement: 'rejected', reason, payment: null };
+      return { signalId, settlement: 'rejected', reason, payment: null, ...origin };
     }
     // A gateway reference fixed at the start (Triveneto's PaymentID) is never replaced: a message naming another is
     // about another transaction, or forged with a copied security code. Journaled on the payment for the person who
@@ -92,7 +96,7 @@ export async function applySignal(
           ? `the message names no gateway transaction, but payment ${payment.id} was started at the gateway as ${payment.gatewayRef}`
           : `the message speaks of gateway transaction ${signal.gatewayRef}, but payment ${payment.id} was started at the gateway as ${payment.gatewayRef}`;
       await journal(payment, 'rejected', reason);
-      return { signalId, settlement: 'rejected', reason, payment: null };
+      return { signalId, settlement: 'rejected', reason, payment: null, ...origin };
     }
     const result = settle(payment, signal);
     const changed =
@@ -124,7 +128,13 @@ export async function applySignal(
         now,
       });
     }
-    return { signalId, settlement: result.settlement, reason: result.reason, payment: result.payment };
+    return {
+      signalId,
+      settlement: result.settlement,
+      reason: result.reason,
+      payment: result.payment,
+      ...origin,
+    };
   }
   throw new Error(`payment changed ${MAX_VERSION_RETRIES} times while settling one signal`);
 }

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import type { JobRecord } from '../jobs/queue.js';
 import { type JobContext, PermanentJobError, RetryLaterError, type TaskDefinition } from '../jobs/worker.js';
+import type { WebhookDeliveryResult } from '../observability/metrics.js';
 import { insertDelivery } from '../store/repos/deliveries.js';
 import {
   disableEndpoint,
@@ -185,6 +186,7 @@ async function settleAttempt(
       });
     }
   });
+  engine.metrics.webhookDelivery(accountId, deliveryResult(outcome));
 
   if (outcome.ok) {
     engine.logger.info(log, 'webhook delivered');
@@ -206,6 +208,14 @@ async function settleAttempt(
     );
   }
   throw new Error(attempt);
+}
+
+/** The attempt's result as a metrics label: a closed list. */
+function deliveryResult(outcome: Outcome): WebhookDeliveryResult {
+  if (outcome.ok) return 'ok';
+  if (outcome.interrupted !== undefined) return 'interrupted';
+  if (outcome.statusCode !== null) return 'http_error';
+  return outcome.error?.startsWith('timeout') ? 'timeout' : 'network_error';
 }
 
 /**

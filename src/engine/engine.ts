@@ -2,9 +2,11 @@ import type { ResolvedConfig } from '../config/load.js';
 import type { AnyGatewayAdapter } from '../gateways/gateway.js';
 import { parseDuration, parseSchedule } from '../jobs/backoff.js';
 import type { Logger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/dialect.js';
 import { migrate } from '../store/migrations/index.js';
 import { upsertAccount } from '../store/repos/accounts.js';
+import { jobQueueStats } from '../store/repos/health.js';
 import { EngineBus } from './bus.js';
 import { EventHandlers } from './handlers.js';
 import { type IdGenerator, monotonicIds } from './ids.js';
@@ -44,6 +46,8 @@ export interface Engine {
   readonly handlers: EventHandlers;
   /** Only for calls to gateways and shops; tests pass a fake. */
   readonly fetch: typeof fetch;
+  /** Prometheus metrics of this engine, on a registry of its own (GET /metrics). */
+  readonly metrics: Metrics;
 }
 
 export interface EngineOptions {
@@ -55,6 +59,8 @@ export interface EngineOptions {
   readonly ids?: IdGenerator;
   readonly handlers?: EventHandlers;
   readonly fetch?: typeof fetch;
+  /** Defaults to metrics over this engine's accounts and jobs table, with process metrics. */
+  readonly metrics?: Metrics;
 }
 
 /** Migrates the database, mirrors the configured accounts into it, and returns the engine. */
@@ -80,6 +86,13 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     bus: new EngineBus(),
     handlers: options.handlers ?? new EventHandlers(),
     fetch: options.fetch ?? globalThis.fetch,
+    metrics:
+      options.metrics ??
+      new Metrics({
+        accounts: new Map([...options.config.accounts.values()].map((a) => [a.id, a.gateway])),
+        jobQueue: () => jobQueueStats(options.store.db, clock()),
+        clock,
+      }),
   };
 }
 

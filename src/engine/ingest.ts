@@ -155,6 +155,7 @@ export async function ingest(
       return { inboxId, verdict, reply, applied, fetchBackQueued };
     });
     announce(engine, result.applied);
+    countVerdict(engine, kind, incoming, result.verdict);
     if (result.fetchBackQueued) engine.bus.jobsEnqueued();
     const { fetchBackQueued: _queued, ...answer } = result;
     return answer;
@@ -164,6 +165,7 @@ export async function ingest(
       'ingest failed; answering 503',
     );
     const kept = await keepAsError(engine, entry, error);
+    countVerdict(engine, kind, incoming, 'error');
     return {
       inboxId: kept ? inboxId : '',
       verdict: 'error',
@@ -186,16 +188,26 @@ async function nextPageOf(
   return isFinal(payment.status) ? shopPage(account, payment) : waitPage(engine, payment.id);
 }
 
-/** After the commit: wake long-polls on changed payments and the worker for new effect jobs. */
+/**
+ * After the commit: wake long-polls on changed payments and the worker for new effect jobs. Every
+ * caller of applySignal calls this once its transaction has committed, so settlements are counted here.
+ */
 export function announce(engine: Engine, applied: readonly AppliedSignal[]): void {
   let effects = false;
   for (const a of applied) {
+    engine.metrics.settlement(a.accountId, a.source, a.settlement);
     if (a.payment && (a.settlement === 'applied' || a.settlement === 'conflict')) {
       engine.bus.paymentChanged(a.payment.id);
       effects = true;
     }
   }
   if (effects) engine.bus.jobsEnqueued();
+}
+
+/** Metrics: the verdict, and for notifications the receive → answer time (the same span the inbox row keeps). */
+function countVerdict(engine: Engine, kind: InboxKind, incoming: IncomingRequest, verdict: InboxVerdict) {
+  const ackMs = engine.clock().getTime() - incoming.raw.receivedAt.getTime();
+  engine.metrics.inboxVerdict({ accountId: incoming.accountId, kind, verdict, ackSeconds: ackMs / 1000 });
 }
 
 function accountPrecheck(

@@ -103,3 +103,37 @@ export async function listOverdueNotifications(
     status: r.status as PaymentStatus,
   }));
 }
+
+export interface JobQueueRow {
+  readonly task: string;
+  readonly state: string;
+  readonly count: number;
+  /** The earliest run time among this group's jobs already due at `now`; null when none is. */
+  readonly oldestDueAt: Date | null;
+}
+
+/** The jobs table in one grouped query (for the metrics scrape): counts, and the oldest due run time. */
+export async function jobQueueStats(db: Kysely<Database>, now: Date): Promise<JobQueueRow[]> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select(({ fn, eb }) => [
+      'task',
+      'state',
+      fn.countAll<number | string | bigint>().as('count'),
+      fn
+        .min<number | string | null>(
+          eb.case().when('run_at', '<=', now.getTime()).then(eb.ref('run_at')).else(null).end(),
+        )
+        .as('oldestDue'),
+    ])
+    .groupBy(['task', 'state'])
+    .orderBy('task')
+    .orderBy('state')
+    .execute();
+  return rows.map((r) => ({
+    task: r.task,
+    state: r.state,
+    count: Number(r.count),
+    oldestDueAt: r.oldestDue === null ? null : new Date(Number(r.oldestDue)),
+  }));
+}
