@@ -7,6 +7,7 @@ import { bearerAuth } from './auth.js';
 import { socketAddress } from './client-address.js';
 import { inboxRoutes } from './routes/api-inbox.js';
 import { paymentRoutes } from './routes/api-payments.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { notifyRoutes } from './routes/notify.js';
 import { returnRoutes } from './routes/return.js';
 import { waitRoutes } from './routes/wait.js';
@@ -54,6 +55,7 @@ export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Ho
   notifyRoutes(app, engine, resolved);
   returnRoutes(app, engine, resolved);
   waitRoutes(app, engine);
+  metricsRoutes(app, engine);
 
   const api = new Hono();
   api.use('*', bearerAuth(engine.config.apiKeys));
