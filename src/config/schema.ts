@@ -142,10 +142,7 @@ export const configSchema = z
      * GET /metrics (Prometheus). Open by default: it is meant to be scraped from the internal network and
      * says nothing secret (counts, no payment data). With `token`, scrapers must send `Authorization: Bearer <token>`.
      */
-    metrics: z
-      .object({ token: secretSchema.optional() })
-      .strict()
-      .default({}),
+    metrics: z.object({ token: secretSchema.optional() }).strict().default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     accounts: z.array(accountSchema).default([]),
   })
