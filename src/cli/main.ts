@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { isQuittanceError } from '../core/errors.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRefund } from './commands/refund.js';
@@ -22,11 +24,13 @@ registerServe(program);
 registerWorker(program);
 registerMigrate(program);
 registerVerify(program);
+registerDoctor(program);
 registerDemo(program);
 registerSettle(program);
 registerRefund(program);
 registerReconcile(program);
 registerReplay(program);
+registerAlerts(program);
 
 try {
   await program.parseAsync(process.argv);
