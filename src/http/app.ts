@@ -5,6 +5,7 @@ import { isQuittanceError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { bearerAuth } from './auth.js';
 import { socketAddress } from './client-address.js';
+import { healthRoutes } from './routes/api-health.js';
 import { inboxRoutes } from './routes/api-inbox.js';
 import { paymentRoutes } from './routes/api-payments.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -61,6 +62,7 @@ export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Ho
   api.use('*', bearerAuth(engine.config.apiKeys));
   paymentRoutes(api, engine);
   inboxRoutes(api, engine);
+  healthRoutes(api, engine);
   app.route('/api', api);
   return app;
 }
