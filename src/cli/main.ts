@@ -3,6 +3,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { isQuittanceError } from '../core/errors.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerDemo } from './commands/demo.js';
+import { registerHealth } from './commands/health.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRefund } from './commands/refund.js';
@@ -29,6 +30,7 @@ registerRefund(program);
 registerReconcile(program);
 registerReplay(program);
 registerAlerts(program);
+registerHealth(program);
 
 try {
   await program.parseAsync(process.argv);
