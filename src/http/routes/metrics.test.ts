@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import {
+  inTurn,
+  newEvent,
+  settledJobs,
+  startDeliveryRig,
+  startWebhookShop,
+  status,
+} from '../../../test/e2e/webhook-shop.js';
 import { FAKE_ACCOUNT, type TestEngine, testEngine } from '../../engine/testkit.js';
 import { parseExposition, sampleValue } from '../../observability/testkit.js';
 import { createApp } from '../app.js';
@@ -92,6 +100,26 @@ describe('GET /metrics with metrics.token', () => {
     } finally {
       delete process.env.QUITTANCE_TEST_METRICS_TOKEN;
       await t.close();
+    }
+  });
+});
+
+describe('GET /metrics: webhook deliveries', () => {
+  it('counts each attempt at the shop webhook by result', async () => {
+    const shop = await startWebhookShop();
+    const rig = await startDeliveryRig(shop, { schedule: '10ms', maxAttempts: 3 });
+    try {
+      shop.answer(inTurn(status(500), status(204)));
+      const event = await newEvent(rig.engine);
+      const [job] = await settledJobs(rig.engine, event.id);
+      assert.equal(job?.state, 'done');
+      const e = parseExposition(await (await createApp(rig.engine).request('/metrics')).text());
+      const n = 'quittance_webhook_deliveries_total';
+      assert.equal(sampleValue(e, n, { account: 'shop', result: 'http_error' }), 1);
+      assert.equal(sampleValue(e, n, { account: 'shop', result: 'ok' }), 1);
+    } finally {
+      await rig.stop();
+      await shop.close();
     }
   });
 });
