@@ -6,7 +6,7 @@ import { applySignal } from './apply-signal.js';
 import { createPayment } from './checkout.js';
 import { type AccountHealth, notificationHealth, percentiles } from './health.js';
 import { announce, ingestNotification } from './ingest.js';
-import { FAKE_ACCOUNT, type TestEngine, testEngine } from './testkit.js';
+import { FAKE_ACCOUNT, fakeGateway, type TestEngine, testEngine } from './testkit.js';
 
 const MIN = 60_000;
 
@@ -106,6 +106,24 @@ describe('notificationHealth', () => {
 
   it('refuses an account that is not configured', async () => {
     await assert.rejects(notificationHealth(t.engine, { accountId: 'nobody' }), { code: 'UNKNOWN_ACCOUNT' });
+  });
+});
+
+describe('notificationHealth: gateways that tell by long-poll', () => {
+  it('has no overdue figure: their poll is their notification', async () => {
+    const fake = fakeGateway();
+    (fake.adapter as { watchStatus?: unknown }).watchStatus = async () => ({
+      kind: 'not-found',
+      reason: 'none',
+    });
+    const t = await testEngine({ fake });
+    try {
+      const [a] = (await notificationHealth(t.engine)).accounts;
+      assert.equal(a?.window.overdue, null);
+      assert.equal(a?.total.overdue, null);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import {
   type SettlementPathRow,
   settlementPaths,
 } from '../store/repos/health.js';
+import { notifiesByServerCall } from './alerts/overdue.js';
 import type { Engine } from './engine.js';
 
 export const DEFAULT_HEALTH_WINDOW_MS = 24 * 3_600_000;
@@ -42,8 +43,11 @@ export interface PathTally {
   readonly settledBy: Readonly<Record<SignalSource, number>>;
   /** Of those, the payments made final as paid. */
   readonly paidBy: Readonly<Record<SignalSource, number>>;
-  /** Paid by the return, a poll or an operator, with no notification ever, past the grace period. */
-  readonly overdue: number;
+  /**
+   * Paid by the return, a poll or an operator, with no notification ever, past the grace period; null for
+   * gateways that tell by long-poll (GNU Taler), whose poll is their notification.
+   */
+  readonly overdue: number | null;
 }
 
 export interface AccountHealth {
@@ -115,6 +119,7 @@ export async function notificationHealth(engine: Engine, options: HealthOptions 
     });
     const entries = recent > 0 ? await recentNotifications(db, account.id, recent) : [];
     const times = last.get(account.id);
+    const calls = notifiesByServerCall(account.adapter);
     reports.push({
       account: account.id,
       gateway: account.gateway,
@@ -125,14 +130,14 @@ export async function notificationHealth(engine: Engine, options: HealthOptions 
         ackLatencyMs: percentiles(latencies),
         ...paths(
           pathsWindow.filter((r) => r.accountId === account.id),
-          overdueWindow.get(account.id) ?? 0,
+          calls ? (overdueWindow.get(account.id) ?? 0) : null,
         ),
       },
       total: {
         notifications: tally(countsTotal.filter((r) => r.accountId === account.id)),
         ...paths(
           pathsTotal.filter((r) => r.accountId === account.id),
-          overdueTotal.get(account.id) ?? 0,
+          calls ? (overdueTotal.get(account.id) ?? 0) : null,
         ),
       },
       recent: entries.map((e) => ({
@@ -172,7 +177,7 @@ function tally(rows: readonly NotificationCountRow[]): NotificationTally {
   return { received, byVerdict, byAnswerStatus };
 }
 
-function paths(rows: readonly SettlementPathRow[], overdue: number): PathTally {
+function paths(rows: readonly SettlementPathRow[], overdue: number | null): PathTally {
   const settledBy = zeroBySource();
   const paidBy = zeroBySource();
   for (const r of rows) {

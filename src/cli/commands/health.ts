@@ -102,7 +102,7 @@ Exit code 1 when some account has overdue notifications in the window.`,
           overdueGraceMs: options.grace,
         });
         console.log(options.json ? JSON.stringify(report) : render(report));
-        process.exitCode = report.accounts.some((a) => a.window.overdue > 0) ? 1 : 0;
+        process.exitCode = report.accounts.some((a) => (a.window.overdue ?? 0) > 0) ? 1 : 0;
       } finally {
         await store.close();
       }
@@ -126,7 +126,7 @@ function render(report: HealthReport): string {
           n.received - (n.byVerdict.verified ?? 0),
           a.window.ackLatencyMs ? `${a.window.ackLatencyMs.p50}/${a.window.ackLatencyMs.p99}` : '-',
           `${settled.notification}/${settled.return}/${settled.poll}/${settled.operator}`,
-          `${a.window.overdue} (${a.total.overdue})`,
+          a.window.overdue === null ? 'n/a (long-poll)' : `${a.window.overdue} (${a.total.overdue})`,
           a.lastVerifiedNotificationAt ?? 'never',
         ];
       }),
@@ -162,7 +162,7 @@ function details(a: AccountHealth): string[] {
   } else {
     lines.push(`  no notification in the window (last one: ${a.lastNotificationAt ?? 'never'})`);
   }
-  if (a.window.overdue > 0 || a.total.overdue > 0) {
+  if ((a.total.overdue ?? 0) > 0) {
     lines.push(
       `  ${a.total.overdue} paid payment(s) never got their notification: the gateway may not reach quittance`,
     );
