@@ -29,6 +29,11 @@ export function registerDemo(program: Command): void {
     .option('--db <file>', 'keep the SQLite database at this path (default: a temporary file, deleted)')
     .option('--json', 'print one JSON object instead of the table')
     .option(
+      '--drop-notifications',
+      'the gateway cannot reach quittance: every notification is dropped, customers still come back; ' +
+        'ends with a notification-overdue alert',
+    )
+    .option(
       '--chaos',
       'the chaos run: quittance in a child process killed with SIGKILL and restarted, 50% of customers never back',
     )
@@ -42,6 +47,7 @@ Examples:
   $ quittance demo --payments 500 --seed 7 --json
   $ quittance demo --gateway sips --payments 300 --json
   $ quittance demo --db ./demo.db      # keep the database to look at afterwards
+  $ quittance demo --gateway lyra --payments 20 --drop-notifications   # alerts: notification-overdue 1
   $ quittance demo --chaos --payments 10000 --restarts 20 --json   # npm run chaos
 
 lost counts payments the gateway finalised that quittance does not show final (flagged conflicts are
@@ -57,6 +63,10 @@ is not 0.`,
         );
       }
       if (options.chaos) {
+        if (options.dropNotifications)
+          throw new InvalidArgumentError(
+            '--drop-notifications is not a chaos option: run it without --chaos',
+          );
         if (options.gateway !== 'lyra')
           throw new InvalidArgumentError('--chaos runs the Lyra simulator only');
         await chaos(options);
@@ -71,6 +81,7 @@ is not 0.`,
         concurrency: options.concurrency,
         timeScale: options.timeScale,
         databaseFile: options.db,
+        dropNotifications: options.dropNotifications === true,
         onProgress: ({ phase, done }) => {
           if (phase === 'paying') bar?.update(done);
           else if (done === 0) bar?.update(options.payments, { phase: 'notifying' });
@@ -164,6 +175,15 @@ function report(s: DemoSummary): string {
     '',
     `statuses: ${statuses}`,
     `faults injected: ${faults || 'none'}`,
+    `alerts: ${
+      Object.entries(s.alerts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
+    ...s.alertDetails.map(
+      (a) =>
+        `  ${a.kind} (${a.account ?? '-'}, ${a.count}×, e.g. ${a.samples.join(', ') || '-'}): ${a.message}`,
+    ),
     `seed ${s.seed}; database ${s.database}`,
   ].join('\n');
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../config/load.js';
 import { isFinal, type PaymentStatus } from '../../core/index.js';
+import { notifiesByServerCall, OVERDUE_CHECK_TASK } from '../../engine/alerts/overdue.js';
 import { type Engine, startEngine } from '../../engine/engine.js';
 import { RECONCILE_TASK } from '../../engine/reconcile-task.js';
 import { startEngineWorker } from '../../engine/runtime.js';
@@ -16,6 +17,7 @@ import { mulberry32 } from '../../simulator/_shared/random.js';
 import type { PayInput, SimulatedPlatform } from '../../simulator/platform.js';
 import { PLATFORMS } from '../../simulator/platforms.js';
 import { createStore } from '../../store/db.js';
+import { listAlerts } from '../../store/repos/alerts.js';
 import { type PlannedPayment, planPayments } from './plan.js';
 import { judge, type OrderOutcome } from './verdicts.js';
 
@@ -32,6 +34,12 @@ export interface DemoOptions {
   readonly databaseFile?: string | undefined;
   /** How long to wait, after the platform is idle, for quittance's jobs to catch up. Default 60 s. */
   readonly settleTimeoutMs?: number | undefined;
+  /**
+   * The gateway cannot reach quittance: every notification of the demo account is dropped (the
+   * `drop-all` fault on every payment), customers still come back. With a short overdue grace
+   * (DROP_RUN_OVERDUE_AFTER), the run ends with one `notification-overdue` alert for the account.
+   */
+  readonly dropNotifications?: boolean | undefined;
   readonly onProgress?: (event: { phase: 'paying' | 'notifying'; done: number; total: number }) => void;
 }
 
@@ -52,9 +60,27 @@ export interface DemoSummary {
   /** Not flagged, final, but not what the gateway ended with (e.g. capture notice never delivered). */
   readonly behindGateway: number;
   readonly byStatus: Readonly<Record<string, number>>;
+  /** Alert records raised during the run, by kind. */
+  readonly alerts: Readonly<Record<string, number>>;
+  readonly alertDetails: readonly DemoAlert[];
   readonly seed: number;
   readonly database: string;
 }
+
+export interface DemoAlert {
+  readonly kind: string;
+  readonly account: string | null;
+  readonly count: number;
+  readonly samples: readonly string[];
+  readonly message: string;
+}
+
+/**
+ * The overdue grace of a --drop-notifications run: seconds, not the 15 minutes of a real deployment, so the
+ * alert fires within the demo. A normal run keeps the default (15m): its few random `drop-all` payments
+ * would be reported 15 minutes later in real life, after the demo has ended.
+ */
+export const DROP_RUN_OVERDUE_AFTER = '2s';
 
 /** Quick reconciliation and a busy worker: the demo compresses hours of gateway time into seconds. */
 const DEMO_RECONCILE = { schedule: '1s,2s,4s,8s,15s', returnTimeout: '2s', abandonedAfter: '30s' } as const;
@@ -94,6 +120,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       apiKeys: [apiKey],
       reconcile: { ...DEMO_RECONCILE },
       worker: { ...DEMO_WORKER },
+      ...(options.dropNotifications ? { alerts: { overdueAfter: DROP_RUN_OVERDUE_AFTER } } : {}),
       logLevel: 'silent',
       accounts: [
         {
@@ -110,13 +137,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       ],
     });
     engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
+    const adapter = config.accounts.get(DEMO_ACCOUNT)?.adapter;
+    if (options.dropNotifications && adapter && !notifiesByServerCall(adapter)) {
+      throw new Error(
+        `--drop-notifications: ${adapter.displayName} tells by long-poll, it sends no notification to drop`,
+      );
+    }
     app = createApp(engine);
     worker = startEngineWorker(engine);
 
-    const plan = planPayments(options.payments, random, {
+    const drawn = planPayments(options.payments, random, {
       scenarios: platform.scenarios,
       faultKinds: platform.faultKinds,
     });
+    const plan = options.dropNotifications ? drawn.map(withEveryNotificationDropped) : drawn;
     const keys = new Map<string, string>();
     let done = 0;
     await forEachConcurrently(plan, options.concurrency, async (planned) => {
@@ -131,12 +165,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
         const outcome = key === undefined ? undefined : platform.outcome(key);
         return outcome ? [{ orderRef: planned.orderRef, ...outcome }] : [];
       });
-    await settled(engine, outcomes, options.settleTimeoutMs ?? 60_000);
+    const deadline = Date.now() + (options.settleTimeoutMs ?? 60_000);
+    await settled(engine, outcomes, deadline);
+    await overdueChecksRun(engine, deadline);
     options.onProgress?.({ phase: 'notifying', done: 1, total: 1 });
 
     return {
       gateway,
       ...(await compare(engine, outcomes(), plan)),
+      ...(await alertsOf(engine)),
       durationMs: Math.round(performance.now() - started),
       seed: options.seed,
       database: options.databaseFile ?? '(temporary, deleted)',
@@ -157,23 +194,59 @@ const DEMO_ACCOUNT = 'demo';
  * behind at quittance, or no job that could still change something is left (a reconciliation check of
  * a payment already final, or flagged for a person, changes nothing here), or the timeout.
  */
-async function settled(engine: Engine, outcomes: () => OrderOutcome[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+async function settled(engine: Engine, outcomes: () => OrderOutcome[], deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     const verdicts = await judge(engine.store.db, outcomes());
     if (verdicts.lost === 0 && verdicts.behindGateway === 0) return;
-    if (!(await workLeft(engine))) return;
+    if (!(await workLeft(engine, deadline))) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
-async function workLeft(engine: Engine): Promise<boolean> {
+/**
+ * Waits for the notification-overdue checks due before the deadline (a --drop-notifications run: a few
+ * seconds after the last return) to have run; checks due later (a normal run: 15 minutes) are not waited for.
+ */
+async function overdueChecksRun(engine: Engine, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const pending = await listJobs(engine.store.db, { task: OVERDUE_CHECK_TASK, state: 'ready' });
+    if (!pending.some((job) => job.runAt.getTime() <= deadline)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Every notification of the payment is lost in transit, each attempt of each one (the gateway cannot reach us). */
+function withEveryNotificationDropped(planned: PlannedPayment): PlannedPayment {
+  const faults = planned.faults.filter((f) => f.kind !== 'drop' && f.kind !== 'drop-all');
+  return { ...planned, faults: [...faults, { kind: 'drop-all' }] };
+}
+
+async function alertsOf(engine: Engine): Promise<Pick<DemoSummary, 'alerts' | 'alertDetails'>> {
+  const records = await listAlerts(engine.store.db, { limit: 1000 });
+  const alerts: Record<string, number> = {};
+  for (const a of records) alerts[a.kind] = (alerts[a.kind] ?? 0) + 1;
+  return {
+    alerts,
+    alertDetails: records.map((a) => ({
+      kind: a.kind,
+      account: a.accountId,
+      count: a.count,
+      samples: a.samples,
+      message: a.message,
+    })),
+  };
+}
+
+async function workLeft(engine: Engine, deadline: number): Promise<boolean> {
   const open = new Set(
     (await engine.store.db.selectFrom('payments').select(['id', 'status', 'needs_review']).execute())
       .filter((p) => !isFinal(p.status as PaymentStatus) && Number(p.needs_review) === 0)
       .map((p) => p.id),
   );
-  const jobs = await listJobs(engine.store.db, { state: 'ready' });
+  // A job due after the deadline (an overdue check of a normal run, 15 minutes away) cannot help in time.
+  const jobs = (await listJobs(engine.store.db, { state: 'ready' })).filter(
+    (job) => job.runAt.getTime() <= deadline,
+  );
   return jobs.some(
     (job) => job.task !== RECONCILE_TASK || open.has((job.payload as { paymentId?: string }).paymentId ?? ''),
   );
@@ -200,7 +273,10 @@ async function payOne(
   return platform.pay({ checkout, scenario: planned.scenario, faults: planned.faults, returns: true });
 }
 
-type DemoCounts = Omit<DemoSummary, 'gateway' | 'durationMs' | 'seed' | 'database'>;
+type DemoCounts = Omit<
+  DemoSummary,
+  'gateway' | 'durationMs' | 'seed' | 'database' | 'alerts' | 'alertDetails'
+>;
 
 async function compare(
   engine: Engine,
