@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { GatewayAccount, NotificationCheck, RawRequest } from '../gateways/gateway.js';
+import { testAccount as lyraAccount } from '../gateways/lyra/fixtures/notification.js';
+import { findAdapter } from '../gateways/registry.js';
+import { testAccount as sipsAccount } from '../gateways/sips/fixtures/notification.js';
+import { testAccount as trivenetoAccount } from '../gateways/triveneto/fixtures.js';
+import { findProfile } from './profiles.js';
+
+const NOW = new Date('2026-03-14T23:05:09.250Z');
+
+/** The probe as quittance's own adapter for that gateway reads it. */
+function verify(
+  gateway: string,
+  account: GatewayAccount | undefined,
+  verifyWith: GatewayAccount,
+): NotificationCheck {
+  const profile = findProfile(gateway);
+  const adapter = findAdapter(gateway);
+  assert.ok(profile && adapter);
+  const probe = profile.buildProbe(account, NOW);
+  const raw: RawRequest = {
+    method: 'POST',
+    path: `/notify/${verifyWith.id}`,
+    query: '',
+    headers: { 'content-type': profile.contentType },
+    body: Buffer.from(probe.body),
+    sourceIp: '127.0.0.1',
+    receivedAt: NOW,
+  };
+  return adapter.verifyNotification(verifyWith, raw);
+}
+
+describe('doctor probes', () => {
+  for (const [gateway, account] of [
+    ['lyra', lyraAccount],
+    ['sips', sipsAccount],
+    ['triveneto', trivenetoAccount],
+  ] as const) {
+    it(`${gateway}: signed with the account, the adapter verifies it, and it names no real payment`, () => {
+      const check = verify(gateway, account, account);
+      assert.equal(check.kind, 'verified', JSON.stringify(check));
+      if (check.kind !== 'verified') return;
+      for (const signal of check.signals) {
+        assert.notEqual(signal.status, 'captured');
+        assert.notEqual(signal.status, 'authorized');
+        const { merchantRef, paymentId } = signal.lookup;
+        assert.ok(!merchantRef?.startsWith('pay_') && !paymentId?.startsWith('pay_'));
+      }
+    });
+
+    it(`${gateway}: without an account, the adapter refuses it as unsigned`, () => {
+      const check = verify(gateway, undefined, account);
+      assert.equal(check.kind, 'rejected', JSON.stringify(check));
+      if (check.kind === 'rejected') assert.ok(['SIGNATURE_MISSING', 'SITE_MISMATCH'].includes(check.code));
+    });
+  }
+
+  it('lyra: the probe uses a transaction id Lyra reserves for itself, never one quittance issues', () => {
+    const check = verify('lyra', lyraAccount, lyraAccount);
+    assert.ok(check.kind === 'verified');
+    assert.match(check.signals[0]?.lookup.merchantRef ?? '', /^\d{8}-999999$/);
+  });
+
+  it('payplug and taler: a well-formed notification the adapter defers to a fetch-back', () => {
+    for (const gateway of ['payplug', 'taler']) {
+      const profile = findProfile(gateway);
+      assert.ok(profile);
+      const account = { id: 'acc', gateway, mode: 'test' as const, credentials: {} };
+      const check = verify(gateway, account, account);
+      assert.equal(check.kind, 'deferred', `${gateway}: ${JSON.stringify(check)}`);
+      assert.equal(profile.buildProbe(account, NOW).signed, false);
+    }
+  });
+
+  it('every probe names its doctor-probe reference', () => {
+    for (const gateway of [undefined, 'lyra', 'sips', 'triveneto', 'payplug', 'taler', 'adyen']) {
+      const probe = findProfile(gateway)?.buildProbe(undefined, NOW);
+      assert.ok(probe);
+      assert.equal(probe.orderRef, `doctor-probe-${NOW.getTime()}`);
+      assert.ok(probe.body.includes(probe.orderRef) || gateway === 'sips');
+    }
+  });
+});
