@@ -7,6 +7,7 @@ import {
   type HealthReport,
   notificationHealth,
 } from '../../engine/health.js';
+import { formatDuration } from '../../engine/reconcile.js';
 import { parseDuration } from '../../jobs/backoff.js';
 import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../store/db.js';
@@ -112,7 +113,7 @@ Exit code 1 when some account has overdue notifications in the window.`,
 function render(report: HealthReport): string {
   if (report.accounts.length === 0) return 'No account is configured.';
   const lines = [
-    `Notifications since ${report.since} (until ${report.generatedAt}); overdue after ${report.overdueGraceMs / 60_000} min`,
+    `Notifications since ${report.since} (until ${report.generatedAt}); overdue after ${formatDuration(report.overdueGraceMs)}`,
     '',
     renderTable(
       report.accounts.map((a) => {
