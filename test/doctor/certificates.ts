@@ -2,7 +2,7 @@
  * Test certificates made on the fly with @peculiar/x509 and WebCrypto (ECDSA P-256): a root CA, an intermediate
  * signed by it, and leaves signed by the intermediate (or by themselves), as PEM for node:https.
  */
-import './reflect-metadata.js';
+import 'reflect-metadata'; // @peculiar/x509 builds on tsyringe, which needs the Reflect metadata API
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
