@@ -33,6 +33,7 @@ export function registerVerify(program: Command): void {
       '--api-base <url>',
       "fetch-back protocols: the gateway's API address (a test environment, a simulator)",
     )
+    .option('--json', 'print one JSON object (what verify always prints; accepted for scripts that pass it)')
     .addHelpText(
       'after',
       `
