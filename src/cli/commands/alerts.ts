@@ -6,6 +6,7 @@ import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../store/db.js';
 import { type AlertRecord, findAlert, listAlerts, resolveAlert } from '../../store/repos/alerts.js';
 import { loadCliConfig } from '../load-config.js';
+import { style } from '../style.js';
 import { renderTable } from '../table.js';
 
 interface StoreOptions {
@@ -140,11 +141,11 @@ function describeList(list: readonly AlertRecord[]): string {
       a.id,
       a.kind,
       a.accountId ?? '-',
-      a.severity,
+      style.tint(a.severity),
       a.count,
       a.firstSeenAt.toISOString(),
       a.lastSeenAt.toISOString(),
-      a.resolvedAt ? 'resolved' : 'open',
+      style.tint(a.resolvedAt ? 'resolved' : 'open'),
     ]),
     ['id', 'kind', 'account', 'severity', 'count', 'first seen', 'last seen', 'state'],
   );

@@ -12,6 +12,7 @@ import { parseDuration } from '../../jobs/backoff.js';
 import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../store/db.js';
 import { loadCliConfig } from '../load-config.js';
+import { style } from '../style.js';
 import { renderTable } from '../table.js';
 
 type Since = { readonly ago?: number; readonly at?: Date };
@@ -127,7 +128,12 @@ function render(report: HealthReport): string {
           n.received - (n.byVerdict.verified ?? 0),
           a.window.ackLatencyMs ? `${a.window.ackLatencyMs.p50}/${a.window.ackLatencyMs.p99}` : '-',
           `${settled.notification}/${settled.return}/${settled.poll}/${settled.operator}`,
-          a.window.overdue === null ? 'n/a (long-poll)' : `${a.window.overdue} (${a.total.overdue})`,
+          a.window.overdue === null
+            ? 'n/a (long-poll)'
+            : style.paint(
+                (a.window.overdue ?? 0) > 0 ? 'bad' : 'ok',
+                `${a.window.overdue} (${a.total.overdue})`,
+              ),
           a.lastVerifiedNotificationAt ?? 'never',
         ];
       }),
@@ -170,7 +176,13 @@ function details(a: AccountHealth): string[] {
   }
   if (a.recent.length > 0) {
     const table = renderTable(
-      a.recent.map((r) => [r.receivedAt, r.verdict, r.reasonCode ?? '', r.answerStatus ?? '-', r.id]),
+      a.recent.map((r) => [
+        r.receivedAt,
+        style.tint(r.verdict),
+        r.reasonCode ?? '',
+        r.answerStatus ?? '-',
+        r.id,
+      ]),
       ['received', 'verdict', 'reason', 'answer', 'inbox id'],
     );
     lines.push(...table.split('\n').map((l) => `  ${l}`));

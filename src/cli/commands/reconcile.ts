@@ -7,6 +7,7 @@ import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../store/db.js';
 import { loadCliConfig } from '../load-config.js';
 import { progressBar } from '../progress.js';
+import { style, type Tone } from '../style.js';
 import { renderTable } from '../table.js';
 
 function duration(value: string): number {
@@ -24,6 +25,15 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   failed: 'the gateway did not answer in time: try again later',
   impossible: 'the gateway cannot be asked: alert raised for a person',
   error: 'quittance failed (see the log)',
+};
+
+const OUTCOME_TONES: Readonly<Record<string, Tone>> = {
+  found: 'ok',
+  expired: 'muted',
+  'not-found': 'muted',
+  failed: 'bad',
+  impossible: 'warn',
+  error: 'bad',
 };
 
 export function registerReconcile(program: Command): void {
@@ -90,7 +100,11 @@ Exit code 1 when some payment could not be reconciled (the gateway did not answe
 
 function report(s: SweepSummary): string {
   if (s.total === 0) return 'No payment to reconcile: none is open and old enough.';
-  const rows = Object.entries(s.outcomes).map(([outcome, n]) => [outcome, n, DESCRIPTIONS[outcome] ?? '']);
+  const rows = Object.entries(s.outcomes).map(([outcome, n]) => [
+    n > 0 ? style.paint(OUTCOME_TONES[outcome] ?? 'muted', outcome) : outcome,
+    n,
+    DESCRIPTIONS[outcome] ?? '',
+  ]);
   const lines = [
     renderTable(
       [...rows, ['total', s.total, `${s.final} final now, ${s.open} still open`]],

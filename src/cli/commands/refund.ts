@@ -7,6 +7,7 @@ import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../store/db.js';
 import { findPayment } from '../../store/repos/payments.js';
 import { loadCliConfig } from '../load-config.js';
+import { style } from '../style.js';
 import { renderTable } from '../table.js';
 
 export function registerRefund(program: Command): void {
@@ -76,7 +77,7 @@ Examples:
               ['payment', paymentId],
               ['refund', result.refundId],
               ['amount', `${result.amount.value} ${result.amount.currency} (minor units)`],
-              ['status', view?.status ?? '?'],
+              ['status', style.tint(view?.status ?? '?')],
               ['gateway says', result.detail ?? '-'],
             ]),
           );

@@ -6,6 +6,7 @@ import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../store/db.js';
 import { loadCliConfig } from '../load-config.js';
 import { progressBar } from '../progress.js';
+import { style } from '../style.js';
 import { renderTable } from '../table.js';
 
 function isoTime(value: string): Date {
@@ -129,7 +130,7 @@ Examples:
             e.consecutiveFailures,
             e.failingSince ?? '-',
             e.lastSuccessAt ?? '-',
-            e.disabledAt ?? '-',
+            e.disabledAt ? style.paint('bad', e.disabledAt) : '-',
           ]),
           ['account', 'url', 'failures', 'failing since', 'last success', 'disabled'],
         ),

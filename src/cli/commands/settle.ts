@@ -6,6 +6,7 @@ import { getPaymentView } from '../../engine/payments.js';
 import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../store/db.js';
 import { loadCliConfig } from '../load-config.js';
+import { style } from '../style.js';
 import { renderTable } from '../table.js';
 
 export function registerSettle(program: Command): void {
@@ -60,10 +61,10 @@ Examples:
           console.log(
             renderTable([
               ['payment', paymentId],
-              ['settlement', applied.settlement],
+              ['settlement', style.tint(applied.settlement)],
               ['reason', applied.reason],
-              ['status', view?.status ?? '?'],
-              ['needs review', view?.needsReview ? 'yes' : 'no'],
+              ['status', style.tint(view?.status ?? '?')],
+              ['needs review', view?.needsReview ? style.tint('needs review') : 'no'],
             ]),
           );
         }
