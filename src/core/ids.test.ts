@@ -26,6 +26,7 @@ describe('ids', () => {
       delivery: 'dlv',
       alert: 'alr',
       refund: 'rfd',
+      apiKey: 'key',
     });
     for (const kind of KINDS) {
       assert.ok(formatId(kind, 0, ZEROS).startsWith(`${ID_PREFIXES[kind]}_`), kind);

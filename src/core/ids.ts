@@ -7,6 +7,7 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   alert: 'alr',
   refund: 'rfd',
+  apiKey: 'key',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -37,7 +37,7 @@ export interface JobRecord {
   readonly updatedAt: Date;
 }
 
-function toRecord(r: Selectable<JobTable>): JobRecord {
+export function jobFromRow(r: Selectable<JobTable>): JobRecord {
   return {
     id: r.id,
     task: r.task,
@@ -122,7 +122,7 @@ export async function claimJobs(
     .where('id', 'in', due)
     .returningAll()
     .execute();
-  return rows.map(toRecord).sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+  return rows.map(jobFromRow).sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
 }
 
 /** Marks a job done, only if this worker still holds its lease (else another attempt owns it). */
@@ -240,7 +240,7 @@ export async function listJobs(db: Kysely<Database>, filter: JobFilter = {}): Pr
   if (filter.task) q = q.where('task', '=', filter.task);
   if (filter.state) q = q.where('state', '=', filter.state);
   if (filter.limit) q = q.limit(filter.limit);
-  return (await q.execute()).map(toRecord);
+  return (await q.execute()).map(jobFromRow);
 }
 
 export async function countJobs(db: Kysely<Database>): Promise<Record<JobState, number>> {

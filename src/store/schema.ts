@@ -17,6 +17,8 @@ export interface Database {
   endpoints: EndpointTable;
   alerts: AlertTable;
   alert_samples: AlertSampleTable;
+  api_keys: ApiKeyTable;
+  dashboard_sessions: DashboardSessionTable;
 }
 
 type Timestamp = number;
@@ -169,4 +171,31 @@ export interface AlertSampleTable {
   alert_id: string;
   sample: string;
   created_at: Timestamp;
+}
+
+/** Keys created with `quittance keys create` (migration 0006): only the key's SHA-256 is kept. */
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  /** `read` or `write`. */
+  scope: string;
+  /** Hex SHA-256 of the full key. */
+  key_hash: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** Dashboard logins (migration 0006). */
+export interface DashboardSessionTable {
+  /** Hex SHA-256 of the session cookie's token. */
+  id: string;
+  /** null when the login used a key from the config file. */
+  api_key_id: string | null;
+  key_label: string;
+  scope: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
 }

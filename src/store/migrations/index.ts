@@ -7,6 +7,7 @@ import * as delivery from './0002-delivery.js';
 import * as idempotency from './0003-idempotency.js';
 import * as fulfillment from './0004-fulfillment.js';
 import * as alerts from './0005-alerts.js';
+import * as apiAccess from './0006-api-access.js';
 
 type Step = { up(db: Kysely<unknown>, capabilities: Store['capabilities']): Promise<void> };
 
@@ -17,6 +18,7 @@ const STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['0003-idempotency', idempotency],
   ['0004-fulfillment', fulfillment],
   ['0005-alerts', alerts],
+  ['0006-api-access', apiAccess],
 ];
 
 class InCodeProvider implements MigrationProvider {

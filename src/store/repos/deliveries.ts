@@ -21,7 +21,7 @@ export interface DeliveryRecord {
   readonly createdAt: Date;
 }
 
-function toRecord(r: Selectable<DeliveryTable>): DeliveryRecord {
+export function deliveryFromRow(r: Selectable<DeliveryTable>): DeliveryRecord {
   return {
     id: r.id,
     eventId: r.event_id,
@@ -80,5 +80,5 @@ export async function listDeliveries(
   if (filter.until) q = q.where('created_at', '<', filter.until.getTime());
   if (filter.ok !== undefined) q = q.where('ok', '=', filter.ok ? 1 : 0);
   if (filter.limit) q = q.limit(filter.limit);
-  return (await q.execute()).map(toRecord);
+  return (await q.execute()).map(deliveryFromRow);
 }

@@ -60,7 +60,7 @@ export interface InboxOutcome {
   readonly processedAt: Date;
 }
 
-function toRecord(row: Selectable<InboxTable>): InboxRecord {
+export function inboxFromRow(row: Selectable<InboxTable>): InboxRecord {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -142,7 +142,7 @@ export async function recordLateVerdict(
 
 export async function findInboxEntry(db: Kysely<Database>, id: string): Promise<InboxRecord | undefined> {
   const row = await db.selectFrom('inbox').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && inboxFromRow(row);
 }
 
 export interface InboxFilter {
@@ -156,5 +156,5 @@ export async function listInbox(db: Kysely<Database>, filter: InboxFilter = {}):
   if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
   if (filter.verdict) q = q.where('verdict', '=', filter.verdict);
   const rows = await q.limit(filter.limit ?? 100).execute();
-  return rows.map(toRecord);
+  return rows.map(inboxFromRow);
 }

@@ -33,7 +33,7 @@ export interface NewPayment {
   readonly now: Date;
 }
 
-function toRecord(row: Selectable<PaymentTable>): PaymentRecord {
+export function paymentFromRow(row: Selectable<PaymentTable>): PaymentRecord {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -78,12 +78,12 @@ export async function insertPayment(db: Kysely<Database>, p: NewPayment): Promis
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toRecord(row);
+  return paymentFromRow(row);
 }
 
 export async function findPayment(db: Kysely<Database>, id: string): Promise<PaymentRecord | undefined> {
   const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && paymentFromRow(row);
 }
 
 /** Finds the payment a gateway message speaks of, strongest key first. */
@@ -114,7 +114,7 @@ export async function findPaymentByLookup(
   const contradicts =
     (Boolean(lookup.paymentId) && lookup.paymentId !== row.id) ||
     (Boolean(lookup.merchantRef) && lookup.merchantRef !== row.merchant_ref);
-  return contradicts ? undefined : toRecord(row);
+  return contradicts ? undefined : paymentFromRow(row);
 }
 
 /**
@@ -154,7 +154,7 @@ export async function listPayments(
   let q = db.selectFrom('payments').selectAll().orderBy('id', 'desc');
   if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
   const rows = await q.limit(filter.limit ?? 100).execute();
-  return rows.map(toRecord);
+  return rows.map(paymentFromRow);
 }
 
 export async function findPaymentByIdempotencyKey(
@@ -168,7 +168,7 @@ export async function findPaymentByIdempotencyKey(
     .where('account_id', '=', accountId)
     .where('idempotency_key', '=', key)
     .executeTakeFirst();
-  return row && toRecord(row);
+  return row && paymentFromRow(row);
 }
 
 /** Records the checkout a gateway gave after the payment was stored (server-to-server starts). */
@@ -214,5 +214,5 @@ export async function findPaidPurchase(
     .orderBy('created_at')
     .orderBy('id')
     .executeTakeFirst();
-  return row && toRecord(row);
+  return row && paymentFromRow(row);
 }

@@ -22,7 +22,7 @@ export interface SignalRecord {
 
 export type NewSignal = Omit<SignalRecord, 'createdAt'> & { readonly now: Date };
 
-function toRecord(row: Selectable<SignalTable>): SignalRecord {
+export function signalFromRow(row: Selectable<SignalTable>): SignalRecord {
   return {
     id: row.id,
     paymentId: row.payment_id,
@@ -70,7 +70,7 @@ export async function signalsOfPayment(db: Kysely<Database>, paymentId: string):
     .where('payment_id', '=', paymentId)
     .orderBy('id', 'asc')
     .execute();
-  return rows.map(toRecord);
+  return rows.map(signalFromRow);
 }
 
 export async function signalsOfInbox(db: Kysely<Database>, inboxId: string): Promise<SignalRecord[]> {
@@ -80,5 +80,5 @@ export async function signalsOfInbox(db: Kysely<Database>, inboxId: string): Pro
     .where('inbox_id', '=', inboxId)
     .orderBy('id')
     .execute();
-  return rows.map(toRecord);
+  return rows.map(signalFromRow);
 }
