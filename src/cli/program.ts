@@ -3,6 +3,7 @@ import { registerAlerts } from './commands/alerts.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHealth } from './commands/health.js';
+import { registerKeys } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRefund } from './commands/refund.js';
@@ -36,5 +37,6 @@ export function createProgram(): Command {
   registerReplay(program);
   registerAlerts(program);
   registerHealth(program);
+  registerKeys(program);
   return program;
 }

@@ -1,18 +1,19 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { sql } from 'kysely';
 import { isQuittanceError } from '../core/errors.js';
 import { dashboardRoutes } from '../dashboard/routes.js';
 import type { Engine } from '../engine/engine.js';
-import { bearerAuth } from './auth.js';
+import { createApi } from './api/app.js';
 import { socketAddress } from './client-address.js';
-import { healthRoutes } from './routes/api-health.js';
-import { inboxRoutes } from './routes/api-inbox.js';
-import { paymentRoutes } from './routes/api-payments.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notifyRoutes } from './routes/notify.js';
 import { returnRoutes } from './routes/return.js';
 import { waitRoutes } from './routes/wait.js';
+
+/** The version of the API document (the package's). */
+export const API_VERSION = '0.1.0';
 
 export interface AppOptions {
   /** The TCP peer's address. Defaults to the Node socket; tests without a socket pass their own. */
@@ -38,6 +39,10 @@ export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Ho
         error.status as 400,
       );
     }
+    // Hono's body validator refuses JSON it cannot parse with a 400 of its own.
+    if (error instanceof HTTPException && error.status === 400) {
+      return c.json({ error: { code: 'MALFORMED_BODY', message: 'the body must be JSON' } }, 400);
+    }
     engine.logger.error({ err: error, path: c.req.path }, 'unhandled error');
     return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500);
   });
@@ -59,12 +64,9 @@ export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Ho
   waitRoutes(app, engine);
   metricsRoutes(app, engine);
 
-  const api = new Hono();
-  api.use('*', bearerAuth(engine.config.apiKeys));
-  paymentRoutes(api, engine);
-  inboxRoutes(api, engine);
-  healthRoutes(api, engine);
-  app.route('/api', api);
+  const api = createApi(engine, API_VERSION);
+  app.get('/openapi.json', (c) => c.json(api.document()));
+  app.route('/', api.root);
   app.route('/dashboard', dashboardRoutes(engine));
   app.get('/', (c) => c.redirect('/dashboard', 302));
   return app;

@@ -9,6 +9,8 @@ const NO_JSON_OUTPUT = new Set([
   'quittance worker',
   // A group: `quittance alerts --json` runs its default subcommand, `alerts list --json`.
   'quittance alerts',
+  // A group: `quittance keys --json` runs its default subcommand, `keys list --json`.
+  'quittance keys',
 ]);
 
 interface Walked {

@@ -40,7 +40,7 @@ describe('GET /api/inbox', () => {
 
   it('filters by verdict and refuses bad filters', async () => {
     const res = await app.request('/api/inbox?verdict=unmatched', { headers: auth });
-    assert.deepEqual(await res.json(), { entries: [] });
+    assert.deepEqual(await res.json(), { entries: [], nextCursor: null });
     const bad = await app.request('/api/inbox?verdict=maybe', { headers: auth });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'VALIDATION_FAILED');
