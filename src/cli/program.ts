@@ -3,8 +3,10 @@ import { registerAlerts } from './commands/alerts.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerHealth } from './commands/health.js';
+import { registerInbox } from './commands/inbox.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerPayments } from './commands/payments.js';
 import { registerReconcile } from './commands/reconcile.js';
 import { registerRefund } from './commands/refund.js';
 import { registerReplay } from './commands/replay.js';
@@ -38,5 +40,7 @@ export function createProgram(): Command {
   registerAlerts(program);
   registerHealth(program);
   registerKeys(program);
+  registerPayments(program);
+  registerInbox(program);
   return program;
 }
