@@ -20,9 +20,11 @@ export interface DashboardContext {
   readonly shown: (text: string) => string;
 }
 
+// Scripts only from our own files (htmx runs with allowEval off); inline styles are allowed because
+// htmx and uPlot set style attributes at run time.
 const SECURITY_HEADERS = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',

@@ -33,7 +33,8 @@
               label: s.label,
               stroke: palette[i % palette.length],
               width: 2,
-              points: { show: false },
+              // Sparse series (a quiet hour) would draw nothing without their points.
+              points: { show: true, size: 5 },
             })),
           ],
         },

@@ -37,6 +37,7 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content='{"allowEval":false,"includeIndicatorStyles":false}' />
         <title>{`${props.title} · quittance`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/dashboard/assets/uPlot.min.css" />
         <link rel="stylesheet" href="/dashboard/assets/app.css" />
         <script src="/dashboard/assets/htmx.min.js" defer></script>

@@ -27,7 +27,11 @@ export function timelineOf(view: PaymentView): TimelineItem[] {
     ...view.signals.map((s) => ({ kind: 'signal' as const, at: s.at, id: s.id, signal: s })),
     ...view.events.map((e) => ({ kind: 'event' as const, at: e.at, id: e.id, event: e })),
   ];
-  return items.sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
+  // Within one millisecond a signal comes before the events it caused.
+  const rank = (i: TimelineItem) => (i.kind === 'signal' ? 0 : 1);
+  return items.sort((a, b) =>
+    a.at !== b.at ? (a.at < b.at ? -1 : 1) : rank(a) !== rank(b) ? rank(a) - rank(b) : a.id < b.id ? -1 : 1,
+  );
 }
 
 export function PaymentPage(props: {
