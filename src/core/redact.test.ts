@@ -41,6 +41,10 @@ describe('redaction', () => {
     assert.equal(maskCardNumbers('card 5500-0000-0000-0004'), 'card 550000…0004');
     assert.equal(maskCardNumbers('amount=4111111111111112'), 'amount=4111111111111112');
     assert.equal(maskCardNumbers('ref 123456789012'), 'ref 123456789012');
+    assert.equal(maskCardNumbers('card=5555+5555+5555+4444&x=1'), 'card=555555…4444&x=1');
+    assert.equal(maskCardNumbers('note=card%204012888888881881'), 'note=card%20401288…1881');
+    assert.equal(maskCardNumbers('n=4012%208888%208888%201881'), 'n=401288…1881');
+    assert.equal(maskCardNumbers('n=4012%2D8888%2d8888%2D1881'), 'n=401288…1881');
   });
 
   it('replaces secrets as they are, percent-encoded, form-encoded and in base64', () => {

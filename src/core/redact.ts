@@ -3,8 +3,8 @@
  *
  * - every configured secret is replaced by `[redacted]`, as it is and in the forms a request carries
  *   it: percent-encoded (a form or query), form-encoded (`+` for spaces), base64 and base64url;
- * - card numbers (13 to 19 digits, optionally grouped by single spaces or dashes, passing Luhn) are
- *   masked as the first six digits + `…` + the last four (what receipts show);
+ * - card numbers (13 to 19 digits, optionally grouped by single spaces, dashes or their URL/form
+ *   encodings, passing Luhn) are masked as the first six digits + `…` + the last four;
  * - headers that carry credentials (`authorization`, `cookie`, …) are replaced whole.
  */
 
@@ -18,8 +18,13 @@ export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
   'x-api-key',
 ]);
 
-/** Digits, grouped by at most one space or dash, bounded by non-digits. Checked further below. */
-const CARD_CANDIDATE = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
+/**
+ * Digits grouped by at most one separator (space, dash, `+` as a form encodes a space, or the escapes
+ * `%20`, `%2B`, `%2D`), bounded by non-digits. A run may start right after an escape (`card%204012…`:
+ * the `20` belongs to the escape, not to the number). Checked further below.
+ */
+const CARD_CANDIDATE = /(?:(?<=%[0-9A-Fa-f]{2})|(?<![0-9%]))\d(?:(?:[ +-]|%20|%2[BbDd])?\d){12,18}(?!\d)/g;
+const SEPARATORS = /[ +-]|%20|%2[BbDd]/g;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -40,7 +45,7 @@ export function luhnValid(digits: string): boolean {
 /** `4111111111111111` → `411111…1111`. Runs that do not pass Luhn are left as they are. */
 export function maskCardNumbers(text: string): string {
   return text.replace(CARD_CANDIDATE, (match) => {
-    const digits = match.replace(/[ -]/g, '');
+    const digits = match.replace(SEPARATORS, '');
     if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return match;
     return `${digits.slice(0, 6)}…${digits.slice(-4)}`;
   });
