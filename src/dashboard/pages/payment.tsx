@@ -202,9 +202,11 @@ function EventItem({
         <div class="muted">no delivery attempt yet</div>
       ) : (
         <ul class="deliveries">
-          {event.deliveries.map((d) => (
+          {event.deliveries.map((d, i) => (
             <li class="delivery">
-              attempt {d.attempt}: <Badge word={d.ok ? 'delivered' : 'failed'} />{' '}
+              {/* Attempts are numbered per delivery job; a replay starts a new job at 1, so count them all. */}
+              attempt {i + 1}
+              {i > 0 && d.attempt === 1 ? ' (replay)' : ''}: <Badge word={d.ok ? 'delivered' : 'failed'} />{' '}
               {d.statusCode !== null ? `HTTP ${d.statusCode}` : ''}{' '}
               {d.error ? <span class="muted">{d.error}</span> : null}{' '}
               <span class="muted">
