@@ -67,12 +67,13 @@ describe('quittance alerts', () => {
   it('filters by kind and account, as JSON', () => {
     const r = cli('alerts', 'list', '--kind', 'payment-stuck', '--account', 'other', '--json');
     assert.equal(r.status, 0, r.stderr);
-    const list = JSON.parse(r.stdout) as Array<{ id: string; count: number; samples: string[] }>;
+    const list = (JSON.parse(r.stdout) as { alerts: Array<{ id: string; count: number; samples: string[] }> })
+      .alerts;
     assert.deepEqual(
       list.map((a) => [a.id, a.count, a.samples]),
       [[stuckId, 1, ['pay_z']]],
     );
-    assert.deepEqual(JSON.parse(cli('alerts', '--account', 'nobody', '--json').stdout), []);
+    assert.deepEqual(JSON.parse(cli('alerts', '--account', 'nobody', '--json').stdout), { alerts: [] });
   });
 
   it('resolve: exit 0 once, then 1; --open no longer shows it', () => {
@@ -82,7 +83,8 @@ describe('quittance alerts', () => {
     assert.match(JSON.parse(first.stdout).alert.resolvedAt, /^\d{4}-/);
     assert.equal(cli('alerts', 'resolve', stuckId).status, 1);
     assert.equal(cli('alerts', 'resolve', 'alr_nothing').status, 1);
-    const open = JSON.parse(cli('alerts', '--open', '--json').stdout) as Array<{ id: string }>;
+    const open = (JSON.parse(cli('alerts', '--open', '--json').stdout) as { alerts: Array<{ id: string }> })
+      .alerts;
     assert.deepEqual(
       open.map((a) => a.id),
       [overdueId],

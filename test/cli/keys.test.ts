@@ -39,10 +39,11 @@ describe('quittance keys', () => {
     const revoked = cli('keys', 'revoke', id, '--json');
     assert.equal(revoked.status, 0, revoked.stderr);
     assert.ok((JSON.parse(revoked.stdout) as { revokedAt: string | null }).revokedAt);
-    const json = JSON.parse(cli('keys', 'list', '--json').stdout) as Array<{
-      id: string;
-      revokedAt: string | null;
-    }>;
+    const json = (
+      JSON.parse(cli('keys', 'list', '--json').stdout) as {
+        keys: Array<{ id: string; revokedAt: string | null }>;
+      }
+    ).keys;
     assert.ok(json.find((k) => k.id === id)?.revokedAt);
   });
 

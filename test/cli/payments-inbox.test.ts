@@ -121,31 +121,31 @@ describe('quittance payments and quittance inbox', () => {
 
   it('payments list --json pages with a cursor, each payment once, and filters', () => {
     const first = JSON.parse(cli('payments', 'list', '--limit', '2', '--json').stdout) as {
-      items: Array<{ id: string }>;
+      payments: Array<{ id: string }>;
       nextCursor: string | null;
     };
-    assert.equal(first.items.length, 2);
+    assert.equal(first.payments.length, 2);
     assert.ok(first.nextCursor);
     const second = JSON.parse(
       cli('payments', 'list', '--limit', '2', '--cursor', first.nextCursor, '--json').stdout,
-    ) as { items: Array<{ id: string }>; nextCursor: string | null };
+    ) as { payments: Array<{ id: string }>; nextCursor: string | null };
     assert.deepEqual(
-      [...first.items, ...second.items].map((p) => p.id),
+      [...first.payments, ...second.payments].map((p) => p.id),
       [...ids].reverse(),
     );
     assert.equal(second.nextCursor, null);
     const captured = JSON.parse(cli('payments', 'list', '--status', 'captured', '--json').stdout) as {
-      items: Array<{ id: string }>;
+      payments: Array<{ id: string }>;
     };
     assert.deepEqual(
-      captured.items.map((p) => p.id),
+      captured.payments.map((p) => p.id),
       [ids[0]],
     );
     const search = JSON.parse(cli('payments', 'list', '--search', 'ORDER-2', '--json').stdout) as {
-      items: Array<{ id: string }>;
+      payments: Array<{ id: string }>;
     };
     assert.deepEqual(
-      search.items.map((p) => p.id),
+      search.payments.map((p) => p.id),
       [ids[1]],
     );
   });
@@ -183,10 +183,10 @@ describe('quittance payments and quittance inbox', () => {
     assert.match(r.stdout, new RegExp(`^${forgedInbox} .* rejected +\\S+ +\\d{3}$`, 'm'));
     assert.match(r.stdout, new RegExp(`^${verifiedInbox} .* verified`, 'm'));
     const rejected = JSON.parse(cli('inbox', 'list', '--rejected', '--json').stdout) as {
-      items: Array<{ id: string }>;
+      entries: Array<{ id: string }>;
     };
     assert.deepEqual(
-      rejected.items.map((e) => e.id),
+      rejected.entries.map((e) => e.id),
       [forgedInbox],
     );
   });

@@ -70,7 +70,7 @@ describe('quittance replay / endpoints', () => {
   it('lists endpoints, in a table and as JSON', () => {
     const json = cli('endpoints', '--json');
     assert.equal(json.status, 0, json.stderr);
-    const [endpoint] = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+    const [endpoint] = (JSON.parse(json.stdout) as { endpoints: Array<Record<string, unknown>> }).endpoints;
     assert.equal(endpoint?.account, 'shop');
     assert.equal(endpoint?.url, `${shop.base}/hooks`);
     assert.equal(endpoint?.disabledReason, 'the shop answered 410 Gone');

@@ -61,7 +61,7 @@ Examples:
     .option('--limit <n>', 'at most this many (default 100)', positiveInt)
     .option('-c, --config <file>', 'JSON config file (default: $QUITTANCE_CONFIG)')
     .option('--db <url>', 'database URL (default: config database)')
-    .option('--json', 'print one JSON array')
+    .option('--json', 'print one JSON object { alerts }')
     .addHelpText(
       'after',
       `
@@ -87,7 +87,7 @@ Examples:
         }),
       );
       if (options.json) {
-        console.log(JSON.stringify(list.map(alertJson)));
+        console.log(JSON.stringify({ alerts: list.map(alertJson) }));
         return;
       }
       console.log(describeList(list));

@@ -39,7 +39,7 @@ Examples:
     .option('--cursor <cursor>', 'continue after the previous page (its nextCursor)')
     .option('-c, --config <file>', 'JSON config file (default: $QUITTANCE_CONFIG)')
     .option('--db <url>', 'database URL (default: config database)')
-    .option('--json', 'print one JSON object { items, nextCursor } (as GET /api/inbox)')
+    .option('--json', 'print one JSON object { entries, nextCursor } (as GET /api/inbox)')
     .addHelpText(
       'after',
       `
@@ -64,7 +64,11 @@ Examples:
           cursor: options.cursor,
         }),
       );
-      console.log(options.json ? JSON.stringify(page) : describePage(page));
+      console.log(
+        options.json
+          ? JSON.stringify({ entries: page.items, nextCursor: page.nextCursor })
+          : describePage(page),
+      );
     });
 
   inbox

@@ -97,12 +97,12 @@ Examples:
     .description('list keys (never the keys themselves), revoked ones included (the default subcommand)')
     .option('-c, --config <file>', 'JSON config file (default: $QUITTANCE_CONFIG)')
     .option('--db <url>', 'database URL (default: config database)')
-    .option('--json', 'print one JSON array')
+    .option('--json', 'print one JSON object { keys }')
     .addHelpText('after', '\nExamples:\n  $ quittance keys list\n  $ quittance keys list --json')
     .action(async (options) => {
       const list = await withEngine(options, listApiKeys);
       if (options.json) {
-        console.log(JSON.stringify(list));
+        console.log(JSON.stringify({ keys: list }));
         return;
       }
       console.log(describeKeys(list));

@@ -37,7 +37,7 @@ Examples:
     .option('--cursor <cursor>', 'continue after the previous page (its nextCursor)')
     .option('-c, --config <file>', 'JSON config file (default: $QUITTANCE_CONFIG)')
     .option('--db <url>', 'database URL (default: config database)')
-    .option('--json', 'print one JSON object { items, nextCursor } (as GET /api/payments)')
+    .option('--json', 'print one JSON object { payments, nextCursor } (as GET /api/payments)')
     .addHelpText(
       'after',
       `
@@ -64,7 +64,7 @@ Examples:
         }),
       );
       if (options.json) {
-        console.log(JSON.stringify(page));
+        console.log(JSON.stringify({ payments: page.items, nextCursor: page.nextCursor }));
         return;
       }
       console.log(describePage(page, process.argv.slice(2)));

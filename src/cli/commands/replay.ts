@@ -99,7 +99,7 @@ Examples:
     .description("the shops' webhook endpoints: failures, failing since, disabled; enable <account>")
     .option('-c, --config <file>', 'JSON config file (default: $QUITTANCE_CONFIG)')
     .option('--db <url>', 'database URL (default: config database)')
-    .option('--json', 'print one JSON array')
+    .option('--json', 'print one JSON object { endpoints }')
     .addHelpText(
       'after',
       `
@@ -115,7 +115,7 @@ Examples:
     .action(async (options) => {
       const list = await withEngine(options, endpointStatuses);
       if (options.json) {
-        console.log(JSON.stringify(list));
+        console.log(JSON.stringify({ endpoints: list }));
         return;
       }
       if (list.length === 0) {
