@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { sql } from 'kysely';
 import { isQuittanceError } from '../core/errors.js';
 import { dashboardRoutes } from '../dashboard/routes.js';
 import type { Engine } from '../engine/engine.js';
 import { createApi } from './api/app.js';
 import { socketAddress } from './client-address.js';
+import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notifyRoutes } from './routes/notify.js';
 import { returnRoutes } from './routes/return.js';
@@ -18,11 +18,16 @@ export const API_VERSION = '0.1.0';
 export interface AppOptions {
   /** The TCP peer's address. Defaults to the Node socket; tests without a socket pass their own. */
   readonly peerAddress: (c: Context) => string;
+  /** True once a graceful stop has begun: `/readyz` answers 503 (routes/health.ts). */
+  readonly isDraining: () => boolean;
 }
 
 /** The Hono app, without a listener: `app.request()` drives it in tests, `serve()` in production. */
 export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Hono {
-  const resolved: AppOptions = { peerAddress: options.peerAddress ?? socketAddress };
+  const resolved: AppOptions = {
+    peerAddress: options.peerAddress ?? socketAddress,
+    isDraining: options.isDraining ?? (() => false),
+  };
   // strict: false so `/notify/acc/` (a trailing slash in the gateway's back office) still lands.
   const app = new Hono({ strict: false });
 
@@ -50,15 +55,7 @@ export function createApp(engine: Engine, options: Partial<AppOptions> = {}): Ho
     c.json({ error: { code: 'NOT_FOUND', message: `nothing at ${c.req.method} ${c.req.path}` } }, 404),
   );
 
-  app.get('/healthz', async (c) => {
-    try {
-      await sql`select 1`.execute(engine.store.db);
-      return c.json({ status: 'ok', database: 'ok' });
-    } catch {
-      return c.json({ status: 'unavailable', database: 'unreachable' }, 503);
-    }
-  });
-
+  healthRoutes(app, engine, { isDraining: resolved.isDraining });
   notifyRoutes(app, engine, resolved);
   returnRoutes(app, engine, resolved);
   waitRoutes(app, engine);

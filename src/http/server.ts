@@ -4,7 +4,11 @@ import { serve } from '@hono/node-server';
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, lets requests in flight finish for up to `graceMs` (idle keep-alive
+   * connections are closed as soon as they fall idle), then cuts whatever is left. 0: cut at once.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 type FetchHandler = (request: Request, env: unknown) => Response | Promise<Response>;
@@ -21,10 +25,24 @@ export function listen(fetch: FetchHandler, host: string, port: number): Promise
       resolve({
         url: `http://${shownHost}:${info.port}`,
         port: info.port,
-        close: () =>
+        close: (graceMs = 0) =>
           new Promise<void>((done, fail) => {
-            server.close((err) => (err ? fail(err) : done()));
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            const http = server as unknown as {
+              closeIdleConnections?: () => void;
+              closeAllConnections?: () => void;
+            };
+            // A keep-alive connection that finished its request is not closed by close(): sweep the
+            // idle ones until the last request in flight has been answered.
+            const sweep = setInterval(() => http.closeIdleConnections?.(), 50);
+            const cut = setTimeout(() => http.closeAllConnections?.(), graceMs);
+            server.close((err) => {
+              clearInterval(sweep);
+              clearTimeout(cut);
+              if (err) fail(err);
+              else done();
+            });
+            if (graceMs <= 0) http.closeAllConnections?.();
+            else http.closeIdleConnections?.();
           }),
       });
     });

@@ -1,7 +1,8 @@
 import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from 'kysely';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { QuittanceError } from '../../core/errors.js';
 import type { Store } from '../dialect.js';
+import type { Database } from '../schema.js';
 import * as init from './0001-init.js';
 import * as delivery from './0002-delivery.js';
 import * as idempotency from './0003-idempotency.js';
@@ -34,11 +35,34 @@ class InCodeProvider implements MigrationProvider {
   }
 }
 
-/** Brings the schema to the latest version. Kysely's migrator never throws; this one does, clearly. */
+/**
+ * Brings the schema to the latest version. Kysely's migrator never throws; this one does, clearly.
+ *
+ * Several instances may start at once: on PostgreSQL, Kysely's migrator holds a session advisory lock
+ * (`pg_advisory_lock`, on one connection) around a single transaction that reads the executed
+ * migrations and runs the pending ones, so the first instance migrates and the others, once they
+ * get the lock, find nothing to do. The pool's statement timeout is lifted on that connection: a
+ * migration on a large table, or the wait for another instance's, may take longer.
+ */
 export async function migrate(store: Store): Promise<MigrationResultSet> {
+  if (store.dialect !== 'postgres') return migrateOn(store.db, store.capabilities);
+  return store.db.connection().execute(async (connection) => {
+    await sql`set statement_timeout = 0`.execute(connection);
+    try {
+      return await migrateOn(connection, store.capabilities);
+    } finally {
+      await sql`reset statement_timeout`.execute(connection);
+    }
+  });
+}
+
+async function migrateOn(
+  db: Kysely<Database>,
+  capabilities: Store['capabilities'],
+): Promise<MigrationResultSet> {
   const migrator = new Migrator({
-    db: store.db,
-    provider: new InCodeProvider(store.capabilities),
+    db,
+    provider: new InCodeProvider(capabilities),
     migrationTableName: 'quittance_migrations',
     migrationLockTableName: 'quittance_migrations_lock',
   });
@@ -50,4 +74,14 @@ export async function migrate(store: Store): Promise<MigrationResultSet> {
     });
   }
   return result;
+}
+
+/**
+ * The migrations this code knows that the database has not run yet (empty: up to date). One small
+ * query, cheap enough for a readiness probe; throws when the database cannot be reached.
+ */
+export async function pendingMigrations(store: Store): Promise<string[]> {
+  const done = await sql<{ name: string }>`select name from quittance_migrations`.execute(store.db);
+  const applied = new Set(done.rows.map((row) => row.name));
+  return STEPS.map(([name]) => name).filter((name) => !applied.has(name));
 }
