@@ -8,15 +8,22 @@ export interface StoreOptions {
   db?: string | undefined;
 }
 
-/** Opens the engine of the configured database for one command (quiet: warnings only), closes it after. */
-export async function withEngine<T>(options: StoreOptions, use: (engine: Engine) => Promise<T>): Promise<T> {
+/**
+ * Opens the engine of the configured database for one command, closes it after. Quiet by default
+ * (warnings only); `'error'` for commands whose own output already reports every outcome.
+ */
+export async function withEngine<T>(
+  options: StoreOptions,
+  use: (engine: Engine) => Promise<T>,
+  logLevel: 'warn' | 'error' = 'warn',
+): Promise<T> {
   const { config } = loadCliConfig(options);
   const store = createStore(config.database);
   try {
     const engine = await startEngine({
       store,
       config,
-      logger: createLogger('warn'),
+      logger: createLogger(logLevel),
       publicUrl: config.publicUrl ?? 'http://127.0.0.1',
     });
     return await use(engine);

@@ -11,8 +11,11 @@ export function pageLimit(max: number): (value: string) => number {
   };
 }
 
+/** The start of a window: that long before `now`, or a fixed time. */
+export type Since = { readonly ago?: number; readonly at?: Date };
+
 /** `24h`, `90m`, `7d` (that long before `now`) or an ISO time, as the start of a window. */
-export function sinceArgument(value: string): { readonly ago?: number; readonly at?: Date } {
+export function sinceArgument(value: string): Since {
   try {
     return { ago: parseDuration(value) };
   } catch {
@@ -24,7 +27,7 @@ export function sinceArgument(value: string): { readonly ago?: number; readonly 
   }
 }
 
-export function sinceDate(since: { readonly ago?: number; readonly at?: Date }, now: Date): Date {
+export function sinceDate(since: Since, now: Date): Date {
   return since.at ?? new Date(now.getTime() - (since.ago ?? 0));
 }
 

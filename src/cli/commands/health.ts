@@ -1,6 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { startEngine } from '../../engine/engine.js';
 import {
   type AccountHealth,
   DEFAULT_OVERDUE_GRACE_MS,
@@ -9,26 +8,10 @@ import {
 } from '../../engine/health.js';
 import { formatDuration } from '../../engine/reconcile.js';
 import { parseDuration } from '../../jobs/backoff.js';
-import { createLogger } from '../../observability/logger.js';
-import { createStore } from '../../store/db.js';
-import { loadCliConfig } from '../load-config.js';
+import { withEngine } from '../engine.js';
+import { type Since, sinceArgument, sinceDate } from '../options.js';
 import { style } from '../style.js';
 import { renderTable } from '../table.js';
-
-type Since = { readonly ago?: number; readonly at?: Date };
-
-/** `24h`, `90m`, `7d` (that long ago) or an ISO time. */
-function since(value: string): Since {
-  try {
-    return { ago: parseDuration(value) };
-  } catch {
-    const at = new Date(value);
-    if (/^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(at.getTime())) return { at };
-    throw new InvalidArgumentError(
-      'must be a duration such as 24h or 7d, or an ISO time such as 2026-12-01T00:00:00Z',
-    );
-  }
-}
 
 function duration(value: string): number {
   try {
@@ -54,7 +37,7 @@ export function registerHealth(program: Command): void {
     .option('--account <id>', 'only this account')
     .addOption(
       new Option('--since <when>', 'start of the window: a duration back from now (24h, 7d) or an ISO time')
-        .argParser(since)
+        .argParser(sinceArgument)
         .default<Since>({ ago: 24 * 3_600_000 }, '24h'),
     )
     .option('--recent <n>', 'how many of the latest notifications to list per account', count, 5)
@@ -86,28 +69,22 @@ Examples:
 Exit code 1 when some account has overdue notifications in the window.`,
     )
     .action(async (options) => {
-      const { config } = loadCliConfig(options);
-      const store = createStore(config.database);
-      try {
-        const engine = await startEngine({
-          store,
-          config,
-          logger: createLogger('error'),
-          publicUrl: config.publicUrl ?? 'http://127.0.0.1',
-        });
-        const now = engine.clock();
-        const report = await notificationHealth(engine, {
-          accountId: options.account,
-          since: options.since.at ?? new Date(now.getTime() - (options.since.ago ?? 0)),
-          now,
-          recent: options.recent,
-          overdueGraceMs: options.grace,
-        });
-        console.log(options.json ? JSON.stringify(report) : render(report));
-        process.exitCode = report.accounts.some((a) => (a.window.overdue ?? 0) > 0) ? 1 : 0;
-      } finally {
-        await store.close();
-      }
+      await withEngine(
+        options,
+        async (engine) => {
+          const now = engine.clock();
+          const report = await notificationHealth(engine, {
+            accountId: options.account,
+            since: sinceDate(options.since, now),
+            now,
+            recent: options.recent,
+            overdueGraceMs: options.grace,
+          });
+          console.log(options.json ? JSON.stringify(report) : render(report));
+          process.exitCode = report.accounts.some((a) => (a.window.overdue ?? 0) > 0) ? 1 : 0;
+        },
+        'error',
+      );
     });
 }
 

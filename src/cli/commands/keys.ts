@@ -1,32 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { QuittanceError } from '../../core/errors.js';
 import { type ApiKeyView, createApiKey, listApiKeys, revokeApiKey } from '../../engine/api-keys.js';
-import { type Engine, startEngine } from '../../engine/engine.js';
-import { createLogger } from '../../observability/logger.js';
-import { createStore } from '../../store/db.js';
-import { loadCliConfig } from '../load-config.js';
+import { withEngine } from '../engine.js';
 import { renderTable } from '../table.js';
-
-interface StoreOptions {
-  config?: string | undefined;
-  db?: string | undefined;
-}
-
-async function withEngine<T>(options: StoreOptions, use: (engine: Engine) => Promise<T>): Promise<T> {
-  const { config } = loadCliConfig(options);
-  const store = createStore(config.database);
-  try {
-    const engine = await startEngine({
-      store,
-      config,
-      logger: createLogger('warn'),
-      publicUrl: config.publicUrl ?? 'http://127.0.0.1',
-    });
-    return await use(engine);
-  } finally {
-    await store.close();
-  }
-}
 
 function scopeOf(value: string): 'read' | 'write' {
   if (value !== 'read' && value !== 'write') {

@@ -1,11 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { startEngine } from '../../engine/engine.js';
 import { type SweepSummary, sweepUnsettled } from '../../engine/sweep.js';
 import { parseDuration } from '../../jobs/backoff.js';
-import { createLogger } from '../../observability/logger.js';
-import { createStore } from '../../store/db.js';
-import { loadCliConfig } from '../load-config.js';
+import { withEngine } from '../engine.js';
 import { progressBar } from '../progress.js';
 import { style, type Tone } from '../style.js';
 import { renderTable } from '../table.js';
@@ -61,39 +58,40 @@ Examples:
 Exit code 1 when some payment could not be reconciled (the gateway did not answer, or an error).`,
     )
     .action(async (options) => {
-      const { config } = loadCliConfig(options);
-      const store = createStore(config.database);
       const bar = progressBar({ json: options.json, format: 'reconciling' });
       try {
-        const engine = await startEngine({
-          store,
-          config,
-          // The summary reports every outcome and the alerts are stored: per-payment warnings would
-          // only interleave with the progress bar.
-          logger: createLogger('error'),
-          publicUrl: config.publicUrl ?? 'http://127.0.0.1',
-        });
-        const summary = await sweepUnsettled(engine, {
-          olderThanMs: options.olderThan,
-          account: options.account,
-          onProgress: ({ done, total }) => {
-            if (!bar) return;
-            if (done === 0) bar.start(total, 0);
-            else bar.update(done);
+        // The summary reports every outcome and the alerts are stored: per-payment warnings would
+        // only interleave with the progress bar, hence 'error'.
+        await withEngine(
+          options,
+          async (engine) => {
+            const summary = await sweepUnsettled(engine, {
+              olderThanMs: options.olderThan,
+              account: options.account,
+              onProgress: ({ done, total }) => {
+                if (!bar) return;
+                if (done === 0) bar.start(total, 0);
+                else bar.update(done);
+              },
+            });
+            bar?.stop();
+            if (options.json) {
+              console.log(
+                JSON.stringify({
+                  olderThanMs: options.olderThan,
+                  account: options.account ?? null,
+                  ...summary,
+                }),
+              );
+            } else {
+              console.log(report(summary));
+            }
+            process.exitCode = summary.outcomes.failed + summary.outcomes.error === 0 ? 0 : 1;
           },
-        });
-        bar?.stop();
-        if (options.json) {
-          console.log(
-            JSON.stringify({ olderThanMs: options.olderThan, account: options.account ?? null, ...summary }),
-          );
-        } else {
-          console.log(report(summary));
-        }
-        process.exitCode = summary.outcomes.failed + summary.outcomes.error === 0 ? 0 : 1;
+          'error',
+        );
       } finally {
         bar?.stop();
-        await store.close();
       }
     });
 }

@@ -1,12 +1,9 @@
 import type { Command } from '@commander-js/extra-typings';
 import { parseMajorUnits, QuittanceError } from '../../core/index.js';
-import { startEngine } from '../../engine/engine.js';
 import { getPaymentView } from '../../engine/payments.js';
 import { refundPayment } from '../../engine/refund.js';
-import { createLogger } from '../../observability/logger.js';
-import { createStore } from '../../store/db.js';
 import { findPayment } from '../../store/repos/payments.js';
-import { loadCliConfig } from '../load-config.js';
+import { withEngine } from '../engine.js';
 import { style } from '../style.js';
 import { renderTable } from '../table.js';
 
@@ -33,15 +30,7 @@ Examples:
   $ quittance refund pay_01jq… --amount 4.50 --reason "one item out of stock" --by bob --json`,
     )
     .action(async (paymentId, options) => {
-      const { config } = loadCliConfig(options);
-      const store = createStore(config.database);
-      try {
-        const engine = await startEngine({
-          store,
-          config,
-          logger: createLogger('warn'),
-          publicUrl: config.publicUrl ?? 'http://127.0.0.1',
-        });
+      await withEngine(options, async (engine) => {
         let amount: number | undefined;
         if (options.amount !== undefined) {
           const payment = await findPayment(engine.store.db, paymentId);
@@ -82,8 +71,6 @@ Examples:
             ]),
           );
         }
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

@@ -1,10 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { type Engine, startEngine } from '../../engine/engine.js';
 import { enableEndpoint, endpointStatuses, type ReplayResult, replayEvents } from '../../engine/replay.js';
-import { createLogger } from '../../observability/logger.js';
-import { createStore } from '../../store/db.js';
-import { loadCliConfig } from '../load-config.js';
+import { withEngine } from '../engine.js';
 import { progressBar } from '../progress.js';
 import { style } from '../style.js';
 import { renderTable } from '../table.js';
@@ -15,28 +12,6 @@ function isoTime(value: string): Date {
     throw new InvalidArgumentError('must be an ISO 8601 time such as 2026-03-14T10:00:00Z');
   }
   return date;
-}
-
-interface StoreOptions {
-  config?: string | undefined;
-  db?: string | undefined;
-}
-
-/** Opens the engine of the configured database for one command, and closes it after. */
-async function withEngine<T>(options: StoreOptions, use: (engine: Engine) => Promise<T>): Promise<T> {
-  const { config } = loadCliConfig(options);
-  const store = createStore(config.database);
-  try {
-    const engine = await startEngine({
-      store,
-      config,
-      logger: createLogger('warn'),
-      publicUrl: config.publicUrl ?? 'http://127.0.0.1',
-    });
-    return await use(engine);
-  } finally {
-    await store.close();
-  }
 }
 
 /** `quittance replay` and `quittance endpoints [enable <account>]`. */

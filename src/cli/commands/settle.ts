@@ -1,11 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
 import { PAYMENT_STATUSES } from '../../core/status.js';
-import { startEngine } from '../../engine/engine.js';
 import { settleByOperator } from '../../engine/operator.js';
 import { getPaymentView } from '../../engine/payments.js';
-import { createLogger } from '../../observability/logger.js';
-import { createStore } from '../../store/db.js';
-import { loadCliConfig } from '../load-config.js';
+import { withEngine } from '../engine.js';
 import { style } from '../style.js';
 import { renderTable } from '../table.js';
 
@@ -36,15 +33,7 @@ Examples:
   $ quittance settle pay_01jq… --status refused --resolve --reason "amount mismatch: refunded by hand" --by bob`,
     )
     .action(async (paymentId, options) => {
-      const { config } = loadCliConfig(options);
-      const store = createStore(config.database);
-      try {
-        const engine = await startEngine({
-          store,
-          config,
-          logger: createLogger('warn'),
-          publicUrl: config.publicUrl ?? 'http://127.0.0.1',
-        });
+      await withEngine(options, async (engine) => {
         const applied = await settleByOperator(engine, {
           paymentId,
           status: options.status,
@@ -69,8 +58,6 @@ Examples:
           );
         }
         process.exitCode = applied.settlement === 'applied' || applied.settlement === 'duplicate' ? 0 : 1;
-      } finally {
-        await store.close();
-      }
+      });
     });
 }
