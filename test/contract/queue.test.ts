@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createStore } from '../../src/store/db.js';
+import { dialectsUnderTest } from '../support/dialects.js';
 import { testQueueContract } from './queue.contract.js';
 
-testQueueContract('sqlite (file, WAL)', async () =>
-  createStore(`sqlite:${join(mkdtempSync(join(tmpdir(), 'quittance-queue-')), 'q.db')}`),
-);
+for (const dialect of await dialectsUnderTest()) {
+  testQueueContract(dialect.name, () => dialect.open());
+}

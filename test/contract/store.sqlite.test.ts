@@ -7,10 +7,8 @@ import { sql } from 'kysely';
 import { createStore } from '../../src/store/db.js';
 import { testStoreContract } from './store.contract.js';
 
+// The file-backed SQLite store runs the contract in store.test.ts, beside PostgreSQL.
 testStoreContract('sqlite (in memory)', async () => createStore('sqlite::memory:'));
-testStoreContract('sqlite (file, WAL)', async () =>
-  createStore(`sqlite:${join(mkdtempSync(join(tmpdir(), 'quittance-store-')), 'q.db')}`),
-);
 
 describe('sqlite pragmas', () => {
   it('runs WAL, synchronous=FULL, foreign keys on, a busy timeout', async () => {

@@ -27,6 +27,7 @@ export function openSqlite(file: string): Store {
     capabilities: {
       concurrentWriters: false,
       skipLocked: false,
+      listenNotify: false,
       types: { bigint: 'integer', bytes: 'blob' },
     },
     location: file,
