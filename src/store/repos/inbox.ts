@@ -144,17 +144,3 @@ export async function findInboxEntry(db: Kysely<Database>, id: string): Promise<
   const row = await db.selectFrom('inbox').selectAll().where('id', '=', id).executeTakeFirst();
   return row && inboxFromRow(row);
 }
-
-export interface InboxFilter {
-  readonly accountId?: string;
-  readonly verdict?: InboxVerdict;
-  readonly limit?: number;
-}
-
-export async function listInbox(db: Kysely<Database>, filter: InboxFilter = {}): Promise<InboxRecord[]> {
-  let q = db.selectFrom('inbox').selectAll().orderBy('id', 'desc');
-  if (filter.accountId) q = q.where('account_id', '=', filter.accountId);
-  if (filter.verdict) q = q.where('verdict', '=', filter.verdict);
-  const rows = await q.limit(filter.limit ?? 100).execute();
-  return rows.map(inboxFromRow);
-}
