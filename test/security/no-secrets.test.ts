@@ -19,6 +19,7 @@ import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { money } from '../../src/core/index.js';
 import { raiseAlert } from '../../src/engine/alerts/raise.js';
+import { createApiKey } from '../../src/engine/api-keys.js';
 import { type Engine, startEngine } from '../../src/engine/engine.js';
 import { startEngineWorker } from '../../src/engine/runtime.js';
 import type { CheckoutRequest, GatewayAccount, RawRequest } from '../../src/gateways/gateway.js';
@@ -53,13 +54,16 @@ const SECRETS = {
   apiKey: 'ConfigApiKey1Nw4Ue7Ts',
 } as const;
 
+/** Secrets made while the test runs (an API key created in the store), searched like SECRETS. */
+const createdSecrets: Record<string, string> = {};
+
 /** Luhn-valid test card numbers (Visa, Mastercard), as a customer or a gateway might write them. */
 const CARDS = ['4012888888881881', '5555 5555 5555 4444'] as const;
 
 /** The strings that must never be shown: each secret, its inner parts, and each card in any spelling. */
 function forbidden(): Array<{ what: string; needle: string }> {
   const out: Array<{ what: string; needle: string }> = [];
-  for (const [name, secret] of Object.entries(SECRETS)) {
+  for (const [name, secret] of Object.entries({ ...SECRETS, ...createdSecrets })) {
     out.push({ what: name, needle: secret });
     if (secret.startsWith('whsec_')) {
       out.push({ what: `${name} (base64 part)`, needle: secret.slice('whsec_'.length) });
@@ -292,6 +296,8 @@ describe('no secret and no card number anywhere', () => {
   const logLines: string[] = [];
   const shown: Array<{ where: string; text: string }> = [];
   const payments: Record<string, string> = {};
+  /** Dashboard sessions: one per key logged in with (the config key, a key created in the store). */
+  const dashboardCookies: string[] = [];
 
   const api = (path: string, init: RequestInit = {}) =>
     app.request(path, {
@@ -327,6 +333,16 @@ describe('no secret and no card number anywhere', () => {
       fetch: fakeNetwork(),
     });
     app = createApp(engine, { peerAddress: () => '203.0.113.9' });
+
+    // A key created as `quittance keys create` does: used on the API and to log into the dashboard.
+    const created = await createApiKey(engine, { name: 'secrets-test', scope: 'write', now: engine.clock() });
+    createdSecrets.createdApiKey = created.key;
+    createdSecrets['createdApiKey (random part)'] = created.key.slice(`qk_${created.id}_`.length);
+    const byCreatedKey = await app.request('/api/payments?limit=1', {
+      headers: { authorization: `Bearer ${created.key}` },
+    });
+    assert.equal(byCreatedKey.status, 200, 'the created key works on the API');
+    dashboardCookies.push(await dashboardCookie(SECRETS.apiKey), await dashboardCookie(created.key));
 
     for (const account of ['shop-lyra', 'shop-sips', 'shop-tv', 'shop-payplug', 'shop-taler']) {
       const res = await api('/api/payments', {
@@ -471,18 +487,15 @@ describe('no secret and no card number anywhere', () => {
       `log lines: ${logLines.join('')}`,
     );
     assert.ok(logLines.some((l) => l.includes('webhook delivery failed')));
+    assert.ok(
+      forbidden().some((f) => f.needle === createdSecrets.createdApiKey),
+      'the created API key is searched for',
+    );
     for (const card of CARDS)
       assert.ok(luhnValid(card.replaceAll(' ', '')), `${card} is a Luhn-valid number`);
     // The raw requests were stored as received: the search below is not vacuous.
     const bodies = await db.selectFrom('inbox').select('body').execute();
     assert.ok(bodies.some((b) => Buffer.from(b.body).toString('latin1').includes(SECRETS.trivenetoSecret)));
-  });
-
-  it('no log line holds a secret or a card number', () => {
-    assert.deepEqual(
-      logLines.flatMap((line, i) => leaksIn(`log line ${i + 1}: ${line.slice(0, 160)}`, line)),
-      [],
-    );
   });
 
   it('no GET route of the app (API, dashboard, pages, OpenAPI document) shows one', async () => {
@@ -504,23 +517,28 @@ describe('no secret and no card number anywhere', () => {
       accounts: accountIds,
       endpoints: accountIds,
     };
-    const cookie = await dashboardCookie();
     const paths = getPaths(idsBySegment);
     assert.ok(
       paths.some((p) => p.startsWith('/api/payments/')),
       paths.join(', '),
     );
     const leaks: string[] = [];
-    for (const path of paths) {
+    const requests = paths.flatMap(
+      (path): Array<{ path: string; cookie?: string; where: string }> =>
+        path.startsWith('/dashboard')
+          ? dashboardCookies.map((cookie, i) => ({ path, cookie, where: `GET ${path} [session ${i + 1}]` }))
+          : [{ path, where: `GET ${path}` }],
+    );
+    for (const { path, cookie, where } of requests) {
       const headers: Record<string, string> = { authorization: `Bearer ${SECRETS.apiKey}` };
       if (path === '/metrics') headers.authorization = `Bearer ${SECRETS.metricsToken}`;
-      if (cookie && path.startsWith('/dashboard')) headers.cookie = cookie;
+      if (cookie) headers.cookie = cookie;
       const res = await app.request(path, { headers });
       const text = await res.text();
-      shown.push({ where: `GET ${path} (${res.status})`, text });
-      shown.push({ where: `GET ${path} (${res.status}) headers`, text: [...res.headers].join('\n') });
-      leaks.push(...leaksIn(`GET ${path} (${res.status})`, text));
-      for (const [name, value] of res.headers) leaks.push(...leaksIn(`GET ${path} header ${name}`, value));
+      shown.push({ where: `${where} (${res.status})`, text });
+      shown.push({ where: `${where} (${res.status}) headers`, text: [...res.headers].join('\n') });
+      leaks.push(...leaksIn(`${where} (${res.status})`, text));
+      for (const [name, value] of res.headers) leaks.push(...leaksIn(`${where} header ${name}`, value));
     }
     assert.deepEqual(leaks, []);
     assert.ok(shown.length >= paths.length);
@@ -565,6 +583,14 @@ describe('no secret and no card number anywhere', () => {
     assert.deepEqual(leaks, []);
   });
 
+  // After the route searches: the log lines of those requests are searched too.
+  it('no log line holds a secret or a card number', () => {
+    assert.deepEqual(
+      logLines.flatMap((line, i) => leaksIn(`log line ${i + 1}: ${line.slice(0, 160)}`, line)),
+      [],
+    );
+  });
+
   // Runs after the searches above, over everything they collected.
   it('no card number inside URL- or form-encoded text either (5555+5555+…, card%204012…)', () => {
     assert.ok(shown.length > 0, 'the routes and the CLI were searched first');
@@ -574,17 +600,19 @@ describe('no secret and no card number anywhere', () => {
     );
   });
 
-  /** A session cookie for the dashboard, when the app has one (logged in with the config API key). */
-  async function dashboardCookie(): Promise<string | undefined> {
-    if (!routesOf(app).some((r) => r.path === '/dashboard/login')) return undefined;
+  /** A dashboard session cookie, logged in with `key`; checked to open the payments page. */
+  async function dashboardCookie(key: string): Promise<string> {
     const res = await app.request('/dashboard/login', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: PUBLIC_URL },
-      body: `key=${encodeURIComponent(SECRETS.apiKey)}&next=%2Fdashboard%2Fpayments`,
+      body: `key=${encodeURIComponent(key)}&next=%2Fdashboard%2Fpayments`,
     });
     const setCookie = res.headers.get('set-cookie');
     assert.ok(setCookie, `dashboard login answered ${res.status} without a cookie`);
-    return setCookie.split(';')[0];
+    const cookie = setCookie.split(';')[0] ?? '';
+    const page = await app.request('/dashboard/payments', { headers: { cookie } });
+    assert.equal(page.status, 200, 'the session opens the dashboard');
+    return cookie;
   }
 
   /**
