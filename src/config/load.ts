@@ -42,7 +42,10 @@ export function loadConfigFile(path: string, env: Env = process.env): ResolvedCo
       `config file ${path} is not valid JSON: ${(e as Error).message}`,
     );
   }
-  return resolveConfig(json, env);
+  const config = resolveConfig(json, env);
+  // Deployments name the database in the environment (it holds a password); it wins over the file.
+  const database = env.QUITTANCE_DATABASE_URL;
+  return database ? { ...config, database } : config;
 }
 
 /** Validates a config object, resolves `{ "env": … }` secrets and each account's credentials. */

@@ -1,3 +1,4 @@
+import { JOBS_CHANNEL } from '../jobs/queue.js';
 import { startWorker, type Worker } from '../jobs/worker.js';
 import type { Engine } from './engine.js';
 import { engineTasks } from './tasks.js';
@@ -5,7 +6,9 @@ import { WATCH_TASK } from './watch.js';
 
 /**
  * Starts the job workers for this engine: they claim due jobs, and wake at once when this process
- * commits new ones (other processes' jobs are found by polling).
+ * commits new ones (EngineBus) or, on PostgreSQL, when any instance does (LISTEN on JOBS_CHANNEL,
+ * one dedicated connection for both lanes). Polling stays as the safety net: a notification sent
+ * while the listener was reconnecting is lost, and a job due later is not notified at all.
  *
  * Two lanes, one facade. Long-poll watches (watch.ts) hold a job for up to half a minute each, so
  * they get a worker of their own, claiming only that task with `watchConcurrency` slots; everything
@@ -39,16 +42,21 @@ export function startEngineWorker(engine: Engine, overrides: { workerId?: string
       })
     : undefined;
   const workers = lane ? [main, lane] : [main];
-  const unsubscribe = engine.bus.onJobsEnqueued(() => {
+  const wakeAll = () => {
     for (const w of workers) w.wake();
-  });
+  };
+  const unsubscribe = engine.bus.onJobsEnqueued(wakeAll);
+  const listener = engine.store.capabilities.listenNotify
+    ? engine.store.listen?.(JOBS_CHANNEL, wakeAll, (error) =>
+        engine.logger.warn({ err: error }, 'job wake-up listener lost; reconnecting, polling meanwhile'),
+      )
+    : undefined;
   return {
     id: main.id,
-    wake() {
-      for (const w of workers) w.wake();
-    },
+    wake: wakeAll,
     async stop(graceMs) {
       unsubscribe();
+      await listener?.close();
       await Promise.all(workers.map((w) => w.stop(graceMs)));
     },
     async drained() {

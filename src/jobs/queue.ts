@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { Capabilities } from '../store/dialect.js';
+import { type Capabilities, canNotify } from '../store/dialect.js';
 import type { Database, JobTable } from '../store/schema.js';
 
 export interface NewJob {
@@ -55,10 +55,17 @@ export function jobFromRow(r: Selectable<JobTable>): JobRecord {
   };
 }
 
+/** The channel `enqueue` notifies on PostgreSQL and workers of every instance LISTEN to. */
+export const JOBS_CHANNEL = 'quittance_jobs';
+
 /**
  * Enqueues inside the caller's transaction (transactional outbox): the job exists if and only if
  * the state change that caused it was committed. Returns false when a job with the same unique key
  * already exists, which is how an effect stays exactly-once when the same change is observed twice.
+ *
+ * On PostgreSQL a job due now also sends `pg_notify` in the same transaction: delivered at commit
+ * (never for a rolled-back job), it wakes idle workers of every instance at once. Jobs due later are
+ * found by the workers' timed sleep, and every NOTIFY takes a commit-time lock, so they send none.
  */
 export async function enqueue(db: Kysely<Database>, job: NewJob): Promise<boolean> {
   const result = await db
@@ -79,7 +86,11 @@ export async function enqueue(db: Kysely<Database>, job: NewJob): Promise<boolea
     })
     .onConflict((oc) => oc.column('unique_key').doNothing())
     .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  if (inserted && job.runAt.getTime() <= job.now.getTime() && canNotify(db)) {
+    await sql`select pg_notify(${JOBS_CHANNEL}, '')`.execute(db);
+  }
+  return inserted;
 }
 
 /**

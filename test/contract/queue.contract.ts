@@ -179,6 +179,36 @@ export function testQueueContract(name: string, open: () => Promise<Store>): voi
       assert.equal(again?.attempts, 1);
     });
 
+    it('never hands one job to two claimers racing on their own connections', async () => {
+      await clear();
+      const total = 120;
+      for (let i = 0; i < total; i++) {
+        await enqueue(store.db, { id: id(), task: 'race', payload: i, runAt: t0, now: t0 });
+      }
+      const claimedBy = new Map<string, string>();
+      let twice = 0;
+      const claimer = async (workerId: string) => {
+        for (;;) {
+          const jobs = await claimJobs(store.db, store.capabilities, {
+            workerId,
+            now: t0,
+            leaseMs: 60_000,
+            limit: 3,
+          });
+          if (jobs.length === 0) return;
+          for (const job of jobs) {
+            if (claimedBy.has(job.id)) twice++;
+            claimedBy.set(job.id, workerId);
+          }
+        }
+      };
+      await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map(claimer));
+      assert.equal(twice, 0);
+      assert.equal(claimedBy.size, total);
+      const rows = await listJobs(store.db, { task: 'race' });
+      assert.ok(rows.every((j) => j.attempts === 1 && j.lockedBy === claimedBy.get(j.id)));
+    });
+
     it('a worker runs every job at least once, none concurrently twice, and retries failures', async () => {
       await clear();
       const total = 60;

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { PLATFORMS } from '../../simulator/platforms.js';
+import { isPostgresUrl } from '../../store/db.js';
 import { runChaos } from '../chaos/run.js';
 import { type DemoSummary, runDemo } from '../demo/run.js';
 import { progressBar } from '../progress.js';
@@ -26,7 +27,11 @@ export function registerDemo(program: Command): void {
       Number,
       0.0005,
     )
-    .option('--db <file>', 'keep the SQLite database at this path (default: a temporary file, deleted)')
+    .option(
+      '--db <file|url>',
+      'keep the SQLite database at this path (default: a temporary file, deleted); or a postgres:// URL: ' +
+        'run in a fresh database on that server, dropped at the end',
+    )
     .option('--json', 'print one JSON object instead of the table')
     .option(
       '--drop-notifications',
@@ -47,6 +52,7 @@ Examples:
   $ quittance demo --payments 500 --seed 7 --json
   $ quittance demo --gateway sips --payments 300 --json
   $ quittance demo --db ./demo.db      # keep the database to look at afterwards
+  $ quittance demo --db postgres://postgres@127.0.0.1:5432/test --json   # on PostgreSQL
   $ quittance demo --gateway lyra --payments 20 --drop-notifications   # alerts: notification-overdue 1
   $ quittance demo --chaos --payments 10000 --restarts 20 --json   # npm run chaos
 
@@ -80,7 +86,9 @@ is not 0.`,
         seed: options.seed,
         concurrency: options.concurrency,
         timeScale: options.timeScale,
-        databaseFile: options.db,
+        ...(options.db !== undefined && isPostgresUrl(options.db)
+          ? { postgresUrl: options.db }
+          : { databaseFile: options.db }),
         dropNotifications: options.dropNotifications === true,
         onProgress: ({ phase, done }) => {
           if (phase === 'paying') bar?.update(done);

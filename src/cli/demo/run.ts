@@ -17,6 +17,7 @@ import { mulberry32 } from '../../simulator/_shared/random.js';
 import type { PayInput, SimulatedPlatform } from '../../simulator/platform.js';
 import { PLATFORMS } from '../../simulator/platforms.js';
 import { createStore } from '../../store/db.js';
+import { createScratchDatabase } from '../../store/dialects/postgres.js';
 import { listAlerts } from '../../store/repos/alerts.js';
 import { type PlannedPayment, planPayments } from './plan.js';
 import { judge, type OrderOutcome } from './verdicts.js';
@@ -32,6 +33,11 @@ export interface DemoOptions {
   readonly timeScale: number;
   /** Keep the SQLite file at this path instead of a temporary one. */
   readonly databaseFile?: string | undefined;
+  /**
+   * Run on this PostgreSQL server instead of SQLite: in a fresh database created next to the one the
+   * URL names (its user needs CREATE DATABASE), dropped at the end.
+   */
+  readonly postgresUrl?: string | undefined;
   /** How long to wait, after the platform is idle, for quittance's jobs to catch up. Default 60 s. */
   readonly settleTimeoutMs?: number | undefined;
   /**
@@ -101,11 +107,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   }
   const random = mulberry32(options.seed);
   const apiKey = `demo_${randomBytes(16).toString('hex')}`;
-  const tempDir = options.databaseFile ? undefined : mkdtempSync(join(tmpdir(), 'quittance-demo-'));
-  const databaseFile = options.databaseFile ?? join(tempDir as string, 'demo.db');
+  const scratch = options.postgresUrl
+    ? await createScratchDatabase(options.postgresUrl, 'quittance_demo_')
+    : undefined;
+  const tempDir =
+    options.databaseFile || scratch ? undefined : mkdtempSync(join(tmpdir(), 'quittance-demo-'));
+  const database = scratch?.url ?? `sqlite:${options.databaseFile ?? join(tempDir as string, 'demo.db')}`;
 
   const platform = await factory({ seed: options.seed, timeScale: options.timeScale });
-  const store = createStore(`sqlite:${databaseFile}`);
+  const store = createStore(database);
   let engine: Engine | undefined;
   let worker: Worker | undefined;
   let app: ReturnType<typeof createApp> | undefined;
@@ -116,7 +126,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   );
   try {
     const config = resolveConfig({
-      database: `sqlite:${databaseFile}`,
+      database,
       apiKeys: [apiKey],
       reconcile: { ...DEMO_RECONCILE },
       worker: { ...DEMO_WORKER },
@@ -176,7 +186,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       ...(await alertsOf(engine)),
       durationMs: Math.round(performance.now() - started),
       seed: options.seed,
-      database: options.databaseFile ?? '(temporary, deleted)',
+      database: scratch
+        ? `${store.location} (temporary, dropped)`
+        : (options.databaseFile ?? '(temporary, deleted)'),
     };
   } finally {
     await worker?.stop(5_000);
@@ -184,6 +196,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await platform.close();
     await store.close();
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    await scratch?.drop();
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { QuittanceError } from '../../core/errors.js';
@@ -200,5 +201,45 @@ function listenOn(
         await current.end().catch(() => {});
       }
     },
+  };
+}
+
+export interface ScratchDatabase {
+  /** The new database's URL (the server's URL with the database name swapped). */
+  readonly url: string;
+  /** Drops the database, closing whatever connections are still open to it. */
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database `<prefix><random>` on the server `url` points at, connecting as its user
+ * (who must be allowed CREATE DATABASE): demos and tests run on it and drop it afterwards, so they
+ * never touch the data of the database the URL names.
+ */
+export async function createScratchDatabase(
+  url: string,
+  prefix = 'quittance_scratch_',
+): Promise<ScratchDatabase> {
+  const server = parseUrl(url);
+  server.searchParams.delete('pool');
+  const name = `${prefix}${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({
+      connectionString: server.toString(),
+      application_name: 'quittance-admin',
+    });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  await admin(`create database ${QUOTED_IDENTIFIER(name)}`);
+  const scratch = parseUrl(url);
+  scratch.pathname = `/${name}`;
+  return {
+    url: scratch.toString(),
+    drop: () => admin(`drop database if exists ${QUOTED_IDENTIFIER(name)} with (force)`),
   };
 }
