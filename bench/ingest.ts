@@ -18,8 +18,7 @@
  * The servers run in a child process (bench/server.ts) so autocannon and the server each have their
  * own event loop; on a 2-core machine that is one core each.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fsyncSync,
@@ -34,18 +33,16 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { encodeForm } from '../src/gateways/_shared/form-codec.js';
-import { lyraSignature } from '../src/gateways/lyra/signature.js';
+import { type Child, startChild } from './child.js';
+import { fmt, ms, pct, ratio } from './format.js';
+import { ipnFields, signedBody } from './ipn.js';
+import { load, type PhaseResult } from './load.js';
 import { type Bucket, breakdown, findMainThreadProfile } from './profile.js';
-import type { ChildMessage, ParentMessage, PreparedPayment, ServerOptions } from './server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
 const ACCOUNT_ID = 'bench-lyra';
 const SITE_ID = '12345678';
-const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -112,271 +109,6 @@ function readOptions(): Options {
     warmup: int('warmup', values.warmup, 0, 100_000),
     baselineSeconds: int('baseline-seconds', values['baseline-seconds'], 1, 60),
     cpuProfDir: values['cpu-prof-dir'],
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server child process
-
-interface Child {
-  readonly url: string;
-  readonly payments: readonly PreparedPayment[];
-  readonly pragmas: Readonly<Record<string, string>>;
-  /** CPU time (user + system, all threads) the child has used so far, in ms. */
-  cpuMs(): Promise<number>;
-  stop(): Promise<void>;
-}
-
-function startChild(options: ServerOptions, cpuProfDir: string | undefined): Promise<Child> {
-  const execArgv = ['--import', 'tsx'];
-  if (cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, options.mode)}`);
-  const child: ChildProcess = fork(SERVER_SCRIPT, [JSON.stringify(options)], {
-    cwd: ROOT,
-    execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let exitCode: number | null | undefined;
-  const waiting = new Set<(code: number | null) => void>();
-  child.once('exit', (code) => {
-    exitCode = code;
-    for (const onExit of waiting) onExit(code);
-  });
-  const next = <T extends ChildMessage['type']>(type: T): Promise<Extract<ChildMessage, { type: T }>> =>
-    new Promise((resolve, reject) => {
-      if (exitCode !== undefined) {
-        reject(new Error(`the ${options.mode} server process has exited (code ${exitCode})`));
-        return;
-      }
-      const done = () => {
-        child.off('message', onMessage);
-        waiting.delete(onExit);
-      };
-      const onMessage = (message: ChildMessage) => {
-        if (message.type !== type) return;
-        done();
-        resolve(message as Extract<ChildMessage, { type: T }>);
-      };
-      const onExit = (code: number | null) => {
-        done();
-        reject(
-          new Error(`the ${options.mode} server process exited (code ${code}) before sending "${type}"`),
-        );
-      };
-      child.on('message', onMessage);
-      waiting.add(onExit);
-    });
-  const post = (message: ParentMessage) => child.send(message);
-  const exited = () =>
-    new Promise<number | null>((resolve) => {
-      if (exitCode !== undefined) resolve(exitCode);
-      else child.once('exit', resolve);
-    });
-  return next('ready').then((ready) => ({
-    url: ready.url,
-    payments: ready.payments,
-    pragmas: ready.pragmas,
-    cpuMs: async () => {
-      const reply = next('cpu');
-      post({ type: 'cpu' });
-      return (await reply).micros / 1000;
-    },
-    stop: async () => {
-      if (exitCode !== undefined) return;
-      const stopped = next('stopped');
-      post({ type: 'stop' });
-      await stopped;
-      const code = await exited();
-      if (code !== 0) throw new Error(`the ${options.mode} server process exited with code ${code}`);
-    },
-  }));
-}
-
-// ---------------------------------------------------------------------------------------------
-// IPN bodies
-
-/**
- * What Lyra posts at the end of a payment: the form's vads_ fields echoed back, the result fields and
- * a few card fields a real IPN carries, signed over every vads_ field (protocols.md, Lyra).
- */
-function ipnFields(form: Readonly<Record<string, string>>, paymentId: string): Record<string, string> {
-  const { signature: _formSignature, ...echoed } = form;
-  return {
-    ...echoed,
-    vads_auth_mode: 'FULL',
-    vads_auth_number: randomBytes(3).toString('hex'),
-    vads_auth_result: '00',
-    vads_capture_delay: '0',
-    vads_card_brand: 'CB',
-    vads_card_country: 'FR',
-    vads_card_number: '497010XXXXXX0055',
-    vads_effective_amount: echoed.vads_amount ?? '',
-    vads_effective_currency: echoed.vads_currency ?? '',
-    vads_expiry_month: '6',
-    vads_expiry_year: '2031',
-    vads_extra_result: '',
-    vads_hash: createHash('sha256').update(`hash:${paymentId}`).digest('hex'),
-    vads_operation_type: 'DEBIT',
-    vads_payment_certificate: createHash('sha1').update(`cert:${paymentId}`).digest('hex'),
-    vads_presentation_date: echoed.vads_trans_date ?? '',
-    vads_result: '00',
-    vads_sequence_number: '1',
-    vads_threeds_status: 'Y',
-    vads_trans_status: 'AUTHORISED',
-    vads_trans_uuid: randomBytes(16).toString('hex'),
-    vads_url_check_src: 'PAY',
-    vads_validation_mode: '0',
-    vads_warranty_result: 'YES',
-  };
-}
-
-function signedBody(fields: Record<string, string>, key: string): Buffer {
-  return Buffer.from(
-    encodeForm({ ...fields, signature: lyraSignature(fields, key, 'hmac-sha-256') }),
-    'utf8',
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Load
-
-interface PhaseResult {
-  readonly name: string;
-  readonly sent: number;
-  readonly completed: number;
-  readonly seconds: number;
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  /** Connection errors and timeouts. */
-  readonly errors: number;
-  readonly statusCounts: Readonly<Record<string, number>>;
-  readonly expectedStatus: number;
-  readonly non2xx: number;
-  /** Responses with another status than expected, plus errors. */
-  readonly unexpected: number;
-  readonly cpu: CpuShares;
-  /** process.hrtime in µs, to cut the phase out of a CPU profile. */
-  readonly window: { readonly from: number; readonly to: number };
-}
-
-/** CPU time over a phase as a share of one core (1 = one core busy all along). */
-interface CpuShares {
-  /** The server process (all its threads); undefined for the warm-ups. */
-  readonly server: number | undefined;
-  readonly serverMsPerRequest: number | undefined;
-  /** This process: autocannon. */
-  readonly loadGenerator: number;
-  /** Everything else on the machine (other users' builds and tests skew a run: this shows it). */
-  readonly others: number | undefined;
-}
-
-interface LoadOptions {
-  readonly name: string;
-  readonly url: string;
-  readonly connections: number;
-  /** The bodies, each sent once (`amount`), or cycled through for `duration` seconds. */
-  readonly bodies: readonly Buffer[];
-  readonly bound: { readonly amount: number } | { readonly duration: number };
-  readonly expectedStatus: number;
-  readonly child?: Child | undefined;
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
-}
-
-/** Busy CPU time of the whole machine so far, in ms (all cores). */
-function machineBusyMs(): number {
-  return os.cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
-}
-
-const hrMicros = () => Number(process.hrtime.bigint() / 1000n);
-
-async function load(options: LoadOptions): Promise<PhaseResult> {
-  let next = 0;
-  const latencies: number[] = [];
-  const statusCounts: Record<string, number> = {};
-  const serverBefore = await options.child?.cpuMs();
-  const selfBefore = process.cpuUsage();
-  const machineBefore = machineBusyMs();
-  const from = hrMicros();
-  const started = performance.now();
-  let lastResponse = started;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: options.url,
-        method: 'POST',
-        connections: options.connections,
-        pipelining: 1,
-        timeout: 30,
-        // autocannon ends a run at its next sample tick: 1 s by default, which would pad each phase
-        // with up to a second of idling. The phase's time is taken to the last response anyway.
-        sampleInt: 50,
-        headers: { 'content-type': FORM_TYPE },
-        ...options.bound,
-        requests: [
-          {
-            // Called once per request actually written (autocannon builds a connection's first
-            // request up front and every next one after the previous response), so with `amount`
-            // every body goes out exactly once.
-            setupRequest: (request) => {
-              const body = options.bodies[next % options.bodies.length] as Buffer;
-              next++;
-              return { ...request, body };
-            },
-          },
-        ],
-      },
-      (error: unknown, res: autocannon.Result) => (error ? reject(error) : resolve(res)),
-    );
-    // autocannon 9 emits ('response', client, statusCode, resBytes, responseTime): @types/autocannon
-    // leaves out the client. responseTime is taken with process.hrtime, in ms, for every status (the
-    // result's own latency histogram keeps only 2xx and has 1 ms resolution).
-    (instance as unknown as NodeJS.EventEmitter).on('response', (...args: unknown[]) => {
-      const [, statusCode, , responseTime] = args as [unknown, number, number, number];
-      lastResponse = performance.now();
-      latencies.push(responseTime);
-      statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
-    });
-  });
-  // From the start to the last response: the run's own end comes later (see sampleInt).
-  const seconds = (lastResponse - started) / 1000;
-  const to = hrMicros();
-  const machine = machineBusyMs() - machineBefore;
-  const self = process.cpuUsage(selfBefore);
-  const selfMs = (self.user + self.system) / 1000;
-  const serverAfter = await options.child?.cpuMs();
-  const server =
-    serverBefore !== undefined && serverAfter !== undefined ? serverAfter - serverBefore : undefined;
-  latencies.sort((a, b) => a - b);
-  const completed = latencies.length;
-  const errors = result.errors + result.timeouts;
-  const twoXx = Object.entries(statusCounts)
-    .filter(([status]) => status.startsWith('2'))
-    .reduce((sum, [, count]) => sum + count, 0);
-  const wallMs = seconds * 1000;
-  return {
-    name: options.name,
-    sent: next,
-    completed,
-    seconds,
-    rps: completed / seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    errors,
-    statusCounts,
-    expectedStatus: options.expectedStatus,
-    non2xx: completed - twoXx,
-    unexpected: completed - (statusCounts[options.expectedStatus] ?? 0) + errors,
-    cpu: {
-      server: server === undefined ? undefined : server / wallMs,
-      serverMsPerRequest: server === undefined ? undefined : server / Math.max(1, completed),
-      loadGenerator: selfMs / wallMs,
-      others: server === undefined ? undefined : Math.max(0, machine - server - selfMs) / wallMs,
-    },
-    window: { from, to },
   };
 }
 
@@ -549,18 +281,6 @@ function verifyDatabase(
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Report
-
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : 'n/a';
-const ms = (n: number) => (n < 10 ? fmt(n, 2) : fmt(n, 1));
-const ratio = (n: number) => (n >= 10 ? `${fmt(n, 0)}×` : n >= 1 ? `${fmt(n, 1)}×` : `${fmt(n, 2)}×`);
-/** A throughput as a share of the baseline's: 0.0148 → "1.5%". */
-const pct = (n: number) => (n >= 0.1 ? `${fmt(n * 100)}%` : `${fmt(n * 100, 1)}%`);
-
 function resultTable(phases: readonly PhaseResult[], baseline: PhaseResult): string {
   const lines = [
     '| phase | requests | req/s | p50 ms | p99 ms | errors | non-2xx | unexpected | req/s, % of baseline | p99 vs baseline |',
@@ -639,7 +359,14 @@ async function main(): Promise<number> {
     log(`bench: temp dir ${tempDir}`);
     log(`bench: starting quittance, creating ${fmt(warmup + n)} payments through the engine…`);
     const quittance = await startChild(
-      { mode: 'quittance', databaseFile, accountId: ACCOUNT_ID, siteId: SITE_ID, key, payments: warmup + n },
+      {
+        mode: 'quittance',
+        database: `sqlite:${databaseFile}`,
+        accountId: ACCOUNT_ID,
+        siteId: SITE_ID,
+        key,
+        payments: warmup + n,
+      },
       options.cpuProfDir,
     );
     children.push(quittance);
@@ -664,7 +391,7 @@ async function main(): Promise<number> {
     if (warmup > 0) {
       await load({
         name: 'warm-up',
-        url: bareUrl,
+        urls: [bareUrl],
         connections,
         bodies,
         bound: { duration: 1 },
@@ -673,12 +400,12 @@ async function main(): Promise<number> {
     }
     const baseline = await load({
       name: 'baseline: bare node:http',
-      url: bareUrl,
+      urls: [bareUrl],
       connections,
       bodies,
       bound: { duration: options.baselineSeconds },
       expectedStatus: 200,
-      child: bare,
+      children: [bare],
     });
     await bare.stop();
 
@@ -687,7 +414,7 @@ async function main(): Promise<number> {
       log(`bench: quittance warm-up (${fmt(warmup)} new notifications, not in the table)…`);
       const w = await load({
         name: 'warm-up',
-        url: notifyUrl,
+        urls: [notifyUrl],
         connections: Math.min(connections, warmup),
         bodies: warmupBodies,
         bound: { amount: warmup },
@@ -699,12 +426,12 @@ async function main(): Promise<number> {
       log(`bench: ${name}…`);
       return load({
         name,
-        url: notifyUrl,
+        urls: [notifyUrl],
         connections,
         bodies: list,
         bound: { amount: n },
         expectedStatus,
-        child: quittance,
+        children: [quittance],
       });
     };
     const fresh = await quittancePhase('quittance: new notifications', bodies, 200);

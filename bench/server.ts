@@ -4,8 +4,9 @@
  *
  * Modes (one JSON argument, see `ServerOptions`):
  * - `baseline`: a bare node:http server that reads the body and answers 200 "OK";
- * - `quittance`: quittance itself on a SQLite file (createStore + startEngine + createApp + listen),
- *   with one Lyra account and `payments` payments created through the engine before it says ready.
+ * - `quittance`: quittance itself on a database URL, a SQLite file or PostgreSQL (createStore +
+ *   startEngine + createApp + listen), with one Lyra account and `payments` payments created through
+ *   the engine before it says ready (0 for the second and third instances on one PostgreSQL database).
  *
  * IPC: the child sends `{ type: 'ready', url, payments? }`; the parent may then send `{ type: 'cpu' }`
  * (answered with the process CPU time so far) and finally `{ type: 'stop' }` (answered with
@@ -26,7 +27,8 @@ export type ServerOptions =
   | { readonly mode: 'baseline' }
   | {
       readonly mode: 'quittance';
-      readonly databaseFile: string;
+      /** `sqlite:<file>` or `postgres://…`, as `serve --db` takes it. */
+      readonly database: string;
       readonly accountId: string;
       readonly siteId: string;
       readonly key: string;
@@ -44,7 +46,7 @@ export type ChildMessage =
       readonly type: 'ready';
       readonly url: string;
       readonly payments: readonly PreparedPayment[];
-      /** As read back from the store's connection (quittance only): `journal_mode`, `synchronous`. */
+      /** As read back from the store's connection (quittance on SQLite only): `journal_mode`, `synchronous`. */
       readonly pragmas: Readonly<Record<string, string>>;
     }
   | { readonly type: 'cpu'; readonly micros: number }
@@ -90,7 +92,7 @@ async function startBaseline(): Promise<Running> {
 }
 
 async function startQuittance(options: Extract<ServerOptions, { mode: 'quittance' }>): Promise<Running> {
-  const database = `sqlite:${options.databaseFile}`;
+  const { database } = options;
   const store = createStore(database);
   let app: ReturnType<typeof createApp> | undefined;
   const server = await listen(
@@ -137,14 +139,17 @@ async function startQuittance(options: Extract<ServerOptions, { mode: 'quittance
     const { rows } = await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(store.db);
     return String(Object.values(rows[0] ?? {})[0]);
   };
-  const synchronous = await pragma('synchronous');
+  const pragmas: Record<string, string> = {};
+  if (database.startsWith('sqlite:')) {
+    const synchronous = await pragma('synchronous');
+    pragmas.journal_mode = await pragma('journal_mode');
+    pragmas.synchronous =
+      { '0': 'OFF', '1': 'NORMAL', '2': 'FULL', '3': 'EXTRA' }[synchronous] ?? synchronous;
+  }
   return {
     url: server.url,
     payments,
-    pragmas: {
-      journal_mode: await pragma('journal_mode'),
-      synchronous: { '0': 'OFF', '1': 'NORMAL', '2': 'FULL', '3': 'EXTRA' }[synchronous] ?? synchronous,
-    },
+    pragmas,
     close: async () => {
       await server.close();
       await store.close();
