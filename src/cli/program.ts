@@ -1,4 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
+import { PACKAGE_VERSION } from '../observability/version.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -23,7 +24,7 @@ export function createProgram(): Command {
   const program = new Command()
     .name('quittance')
     .description("the merchant's reliable payment inbox")
-    .version('0.1.0')
+    .version(PACKAGE_VERSION)
     .showHelpAfterError()
     .exitOverride();
 

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { isQuittanceError } from '../core/errors.js';
 import { dashboardRoutes } from '../dashboard/routes.js';
 import type { Engine } from '../engine/engine.js';
+import { PACKAGE_VERSION } from '../observability/version.js';
 import { createApi } from './api/app.js';
 import { socketAddress } from './client-address.js';
 import { healthRoutes } from './routes/health.js';
@@ -12,8 +13,8 @@ import { notifyRoutes } from './routes/notify.js';
 import { returnRoutes } from './routes/return.js';
 import { waitRoutes } from './routes/wait.js';
 
-/** The version of the API document (the package's). */
-export const API_VERSION = '0.1.0';
+/** The version of the API document: the package's. */
+export const API_VERSION = PACKAGE_VERSION;
 
 export interface AppOptions {
   /** The TCP peer's address. Defaults to the Node socket; tests without a socket pass their own. */

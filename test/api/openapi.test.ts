@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { type TestEngine, testEngine } from '../../src/engine/testkit.js';
@@ -9,6 +10,7 @@ describe('GET /openapi.json', () => {
   let t: TestEngine;
   let doc: {
     openapi: string;
+    info: { version: string };
     paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
     components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
   };
@@ -24,6 +26,8 @@ describe('GET /openapi.json', () => {
     const result = await new Validator().validate(structuredClone(doc) as never);
     assert.equal(result.valid, true, JSON.stringify(result.errors));
     assert.equal(doc.openapi, '3.1.0');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    assert.equal(doc.info.version, pkg.version, "info.version is the package's version");
     assert.deepEqual(doc.components.securitySchemes.bearer, {
       type: 'http',
       scheme: 'bearer',
