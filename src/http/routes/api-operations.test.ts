@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import {
+  type DeliveryRig,
+  newEvent,
+  settledJobs,
+  startDeliveryRig,
+  startWebhookShop,
+  type WebhookShop,
+} from '../../../test/e2e/webhook-shop.js';
+import { raiseAlert } from '../../engine/alerts/raise.js';
 import { createApiKey, revokeApiKey } from '../../engine/api-keys.js';
 import { FAKE_ACCOUNT, found, type TestEngine, testEngine } from '../../engine/testkit.js';
 import { createApp } from '../app.js';
@@ -173,5 +182,80 @@ describe('/api: auth, payments, conflicts, inbox, jobs, deliveries, alerts, acco
       [FAKE_ACCOUNT],
     );
     assert.ok(!JSON.stringify(accounts.json).includes('12345678'), 'no credentials');
+  });
+
+  it('resolves a real alert once; a second resolve keeps the first resolution time', async () => {
+    const { alert } = await raiseAlert(t.engine, t.engine.store.db, {
+      kind: 'payment-stuck',
+      accountId: FAKE_ACCOUNT,
+      message: 'a payment is stuck (raised by the API test)',
+    });
+    const open = async () =>
+      ((await call('GET', '/api/alerts?open=true')).json.alerts as Array<{ id: string }>).map((a) => a.id);
+    assert.ok((await open()).includes(alert.id));
+    t.advance(1_000);
+    const first = await call('POST', `/api/alerts/${alert.id}/resolve`);
+    assert.equal(first.status, 200);
+    assert.deepEqual([first.json.id, first.json.resolvedAt], [alert.id, t.now().toISOString()]);
+    assert.ok(!(await open()).includes(alert.id), 'no longer listed as open');
+    t.advance(60_000);
+    const again = await call('POST', `/api/alerts/${alert.id}/resolve`);
+    assert.equal(again.status, 200, 'resolving twice is not an error');
+    assert.equal(again.json.resolvedAt, first.json.resolvedAt, 'the first resolution stands');
+    const read = { authorization: `Bearer ${readKey}`, 'content-type': 'application/json' };
+    assert.equal((await call('POST', `/api/alerts/${alert.id}/resolve`, undefined, read)).status, 403);
+  });
+});
+
+describe('POST /api/events/{id}/replay on a real event', () => {
+  let shop: WebhookShop;
+  let rig: DeliveryRig;
+  let app: ReturnType<typeof createApp>;
+  let headers: Record<string, string>;
+  before(async () => {
+    shop = await startWebhookShop();
+    rig = await startDeliveryRig(shop);
+    app = createApp(rig.engine, { peerAddress: () => '203.0.113.9' });
+    const key = await createApiKey(rig.engine, { name: 'replayer', scope: 'write', now: new Date() });
+    headers = { authorization: `Bearer ${key.key}` };
+  });
+  after(async () => {
+    await rig.stop();
+    await shop.close();
+  });
+  const get = async (path: string) => (await app.request(path, { headers })).json() as Promise<Json>;
+
+  it('queues a fresh delivery job for the same event; the shop gets the same webhook-id again', async () => {
+    const event = await newEvent(rig.engine);
+    const [firstJob] = await settledJobs(rig.engine, event.id);
+    const res = await app.request(`/api/events/${event.id}/replay`, { method: 'POST', headers });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { enqueued: 1, skippedNoWebhook: 0, skippedDisabled: 0 });
+
+    const jobs = await settledJobs(rig.engine, event.id, 2);
+    assert.equal(jobs.length, 2, 'one more delivery job');
+    assert.ok(firstJob && jobs.some((j) => j.id !== firstJob.id && j.state === 'done'));
+    const deliveries = (await get(`/api/deliveries?eventId=${event.id}`)).deliveries as Array<{
+      eventId: string;
+      ok: boolean;
+    }>;
+    assert.deepEqual(
+      deliveries.map((d) => [d.eventId, d.ok]),
+      [
+        [event.id, true],
+        [event.id, true],
+      ],
+      'a second delivery attempt of the same event',
+    );
+    assert.deepEqual(
+      shop.requests.map((r) => r.headers['webhook-id']),
+      [event.id, event.id],
+    );
+  });
+
+  it('counts an event of an account without a webhook as skipped', async () => {
+    const event = await newEvent(rig.engine, 'quiet');
+    const res = await app.request(`/api/events/${event.id}/replay`, { method: 'POST', headers });
+    assert.deepEqual(await res.json(), { enqueued: 0, skippedNoWebhook: 1, skippedDisabled: 0 });
   });
 });
