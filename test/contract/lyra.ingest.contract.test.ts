@@ -1,11 +1,10 @@
-import type { RawRequest } from '../../src/gateways/gateway.js';
 import {
   signedNotification,
   testAccount,
   withCredentials,
 } from '../../src/gateways/lyra/fixtures/notification.js';
 import { lyra } from '../../src/gateways/lyra/index.js';
-import { testIngestContract } from './ingest.contract.js';
+import { testIngestContract, withoutField } from './ingest.contract.js';
 
 const otherShop = withCredentials(testAccount, { key: '8877665544332211' });
 
@@ -18,9 +17,3 @@ testIngestContract({
   signedWithOtherKey: (request, status) => signedNotification(otherShop, request, status),
   withoutSignature: (raw) => withoutField(raw, 'signature'),
 });
-
-export function withoutField(raw: RawRequest, name: string): RawRequest {
-  const form = new URLSearchParams(Buffer.from(raw.body).toString('latin1'));
-  form.delete(name);
-  return { ...raw, body: new Uint8Array(Buffer.from(form.toString(), 'latin1')) };
-}

@@ -4,8 +4,7 @@ import {
   withCredentials,
 } from '../../src/gateways/sips/fixtures/notification.js';
 import { sips } from '../../src/gateways/sips/index.js';
-import { testIngestContract } from './ingest.contract.js';
-import { withoutField } from './lyra.ingest.contract.test.js';
+import { testIngestContract, withoutField } from './ingest.contract.js';
 
 const otherShop = withCredentials(testAccount, { secretKey: '002001000000001_KEY2' });
 

@@ -2,8 +2,7 @@ import { money } from '../../src/core/index.js';
 import { signedNotification, testAccount, withCredentials } from '../../src/gateways/triveneto/fixtures.js';
 import { triveneto } from '../../src/gateways/triveneto/index.js';
 import { amountField } from '../../src/gateways/triveneto/init.js';
-import { testIngestContract } from './ingest.contract.js';
-import { withoutField } from './lyra.ingest.contract.test.js';
+import { testIngestContract, withoutField } from './ingest.contract.js';
 
 const otherSecret = withCredentials(testAccount, { secret: 'not-the-account-secret-0123456789' });
 
