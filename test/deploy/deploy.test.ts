@@ -123,7 +123,10 @@ describe('deploy/docker-compose.yml', () => {
         (q.volumes ?? []).includes('./quittance.json:/etc/quittance/quittance.json:ro'),
         'the config is mounted read-only where the image looks for it',
       );
-      assert.ok(seconds(q.stop_grace_period ?? '0s') >= 30, 'stop_grace_period covers the graceful shutdown');
+      assert.ok(
+        seconds(q.stop_grace_period ?? '0s') > 35,
+        'stop_grace_period covers --grace (25 s) and the 10 s hard stop',
+      );
     });
 
     it(`${name}: passes every secret the example config names`, () => {
@@ -253,7 +256,10 @@ describe('deploy/quittance.service', () => {
   it('restarts on failure and waits for the graceful shutdown before killing', () => {
     assert.equal(value('Restart'), 'on-failure');
     assert.equal(value('KillSignal') ?? 'SIGTERM', 'SIGTERM');
-    assert.ok(seconds(value('TimeoutStopSec') ?? '0s') >= 30, 'TimeoutStopSec covers the grace period');
+    assert.ok(
+      seconds(value('TimeoutStopSec') ?? '0s') > 35,
+      'TimeoutStopSec covers --grace (25 s) and the 10 s hard stop',
+    );
   });
 
   it('is hardened, with only the SQLite directory writable', () => {
