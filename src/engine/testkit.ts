@@ -16,6 +16,7 @@ import type {
 } from '../gateways/gateway.js';
 import { silentLogger } from '../observability/logger.js';
 import { createStore } from '../store/db.js';
+import { createScratchDatabase } from '../store/dialects/postgres.js';
 import { type Engine, startEngine } from './engine.js';
 
 export const FAKE_ACCOUNT = 'fake-shop';
@@ -177,7 +178,10 @@ export async function testEngine(
       { ...account, gateway: 'fake', adapter: fake.adapter },
     ]),
   );
-  const store = createStore(options.database ?? 'sqlite::memory:');
+  // QUITTANCE_TESTKIT_PG=<server URL> runs every testkit engine on PostgreSQL, each in a fresh database.
+  const pgServer = options.database ? undefined : process.env.QUITTANCE_TESTKIT_PG;
+  const scratch = pgServer ? await createScratchDatabase(pgServer, 'quittance_tk_') : undefined;
+  const store = createStore(scratch?.url ?? options.database ?? 'sqlite::memory:');
   const engine = await startEngine({
     store,
     config: { ...resolved, accounts },
@@ -192,6 +196,9 @@ export async function testEngine(
     advance(ms) {
       now += ms;
     },
-    close: () => store.close(),
+    async close() {
+      await store.close();
+      await scratch?.drop();
+    },
   };
 }
