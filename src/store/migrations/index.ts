@@ -45,7 +45,22 @@ class InCodeProvider implements MigrationProvider {
  * migration on a large table, or the wait for another instance's, may take longer.
  */
 export async function migrate(store: Store): Promise<MigrationResultSet> {
-  if (store.dialect !== 'postgres') return migrateOn(store.db, store.capabilities);
+  if (store.dialect === 'sqlite') {
+    // Kysely takes no lock on SQLite (it assumes one connection): two processes starting on one file
+    // would both create the tables. BEGIN IMMEDIATE takes the write lock first (the second waits
+    // through busy_timeout), and SQLite's DDL is transactional, so it then finds nothing to do.
+    return store.db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      try {
+        const result = await migrateOn(connection, store.capabilities);
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(connection).catch(() => {});
+        throw error;
+      }
+    });
+  }
   return store.db.connection().execute(async (connection) => {
     await sql`set statement_timeout = 0`.execute(connection);
     try {
