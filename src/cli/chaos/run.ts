@@ -12,7 +12,9 @@ import { startLyraSimulator } from '../../simulator/lyra/index.js';
 import { lyraTruth } from '../../simulator/lyra/platform.js';
 import type { Scenario } from '../../simulator/lyra/types.js';
 import { createStore } from '../../store/db.js';
+import { createScratchDatabase } from '../../store/dialects/postgres.js';
 import { judge } from '../demo/verdicts.js';
+import { type Balancer, startBalancer } from './balancer.js';
 import { ServerProcess } from './server-process.js';
 import { startChaosShop } from './shop.js';
 
@@ -25,6 +27,10 @@ export interface ChaosOptions {
   /** Give up waiting for the last payments after this long. */
   readonly settleTimeoutMs: number;
   readonly keepDir?: boolean;
+  /** Run on this PostgreSQL server (a fresh database, dropped at the end unless keepDir) instead of SQLite. */
+  readonly postgresUrl?: string | undefined;
+  /** quittance instances behind a round-robin balancer on one database (default 1; several need PostgreSQL). */
+  readonly instances?: number;
   readonly onProgress?: (event: { phase: string; done: number; total: number }) => void;
 }
 
@@ -75,8 +81,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   const started = Date.now();
   const random = mulberry32(options.seed);
   const dir = mkdtempSync(join(tmpdir(), 'quittance-chaos-'));
-  const port = await freePort();
+  const instances = options.instances ?? 1;
+  if (instances > 1 && !options.postgresUrl) {
+    throw new Error('several chaos instances need PostgreSQL (--db postgres://…)');
+  }
+  const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
+  // One instance: the gateway and the customers call it directly. Several: a balancer in front.
+  const port = instances === 1 ? (ports[0] as number) : await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const scratch = options.postgresUrl
+    ? await createScratchDatabase(options.postgresUrl, 'quittance_chaos_')
+    : undefined;
   const shopKey = randomBytes(16).toString('hex');
   const restPassword = `testpassword_${randomBytes(8).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -89,14 +104,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     seed: options.seed,
   });
   const shop = await startChaosShop(webhookSecret, 0.05, mulberry32(options.seed + 1));
-  const database = join(dir, 'chaos.db');
-  const configFile = join(dir, 'quittance.json');
-  writeFileSync(
-    configFile,
+  const database = scratch?.url ?? `sqlite:${join(dir, 'chaos.db')}`;
+  const configOf = (instancePort: number) =>
     JSON.stringify({
-      database: `sqlite:${database}`,
+      database,
       publicUrl: url,
-      listen: { host: '127.0.0.1', port },
+      listen: { host: '127.0.0.1', port: instancePort },
       apiKeys: [apiKey],
       logLevel: 'warn',
       worker: { enabled: true, concurrency: 8, pollInterval: '100ms', lease: '5s' },
@@ -129,10 +142,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
           },
         },
       ],
-    }),
-  );
-  const server = new ServerProcess({ configFile, logFile: join(dir, 'quittance.log'), url });
-  await server.start();
+    });
+  const servers = ports.map((instancePort, i) => {
+    const configFile = join(dir, `quittance-${i}.json`);
+    writeFileSync(configFile, configOf(instancePort));
+    return new ServerProcess({
+      configFile,
+      logFile: join(dir, `quittance-${i}.log`),
+      url: `http://127.0.0.1:${instancePort}`,
+    });
+  });
+  await Promise.all(servers.map((s) => s.start()));
+  const balancer: Balancer | undefined =
+    instances > 1
+      ? await startBalancer(
+          '127.0.0.1',
+          port,
+          ports.map((p) => `http://127.0.0.1:${p}`),
+        )
+      : undefined;
+  // The instance to kill next: with one, always it (no draw, so a seed replays as before).
+  const victim = () => servers[instances === 1 ? 0 : Math.floor(random() * instances)] as ServerProcess;
 
   const plan = Array.from({ length: options.payments }, (_, i) => planOne(i, random));
   const createdAt = new Map<string, number>();
@@ -145,6 +175,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     while (paying && restarts < options.restarts) {
       await sleep(meanGapMs * (0.5 + random()));
       if (!paying) break;
+      const server = victim();
       await server.kill();
       restarts++;
       await sleep(50 + random() * 250);
@@ -178,6 +209,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   paying = false;
   await killer;
   while (restarts < options.restarts) {
+    const server = victim();
     await server.kill();
     restarts++;
     await server.start();
@@ -186,7 +218,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   options.onProgress?.({ phase: 'settling', done: 0, total: 1 });
   await simulator.idle();
   options.onProgress?.({ phase: 'idle', done: 0, total: 1 });
-  const store = createStore(`sqlite:${database}`);
+  const store = createStore(database);
   try {
     const deadline = Date.now() + options.settleTimeoutMs;
     while (Date.now() < deadline) {
@@ -217,7 +249,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       }
       await sleep(250);
     }
-    await server.stop();
+    await Promise.all(servers.map((s) => s.stop()));
     options.onProgress?.({ phase: 'settling', done: 1, total: 1 });
     return {
       ...(await compare(store, simulator.transactions(), shop.events, createdAt)),
@@ -232,10 +264,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     };
   } finally {
     await store.close();
-    await server.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+    await balancer?.close();
     await simulator.close();
     await shop.close();
-    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
+    if (!options.keepDir) {
+      rmSync(dir, { recursive: true, force: true });
+      await scratch?.drop();
+    }
   }
 }
 

@@ -44,6 +44,11 @@ export function registerDemo(program: Command): void {
     )
     .option('--restarts <n>', 'with --chaos: how many times quittance is killed (default 20)', positiveInt)
     .option('--keep', 'with --chaos: keep the temporary directory (database, config, server log)')
+    .option(
+      '--instances <n>',
+      'with --chaos and --db postgres://…: instances on one database behind a round-robin balancer (default 1)',
+      positiveInt,
+    )
     .addHelpText(
       'after',
       `
@@ -55,6 +60,7 @@ Examples:
   $ quittance demo --db postgres://postgres@127.0.0.1:5432/test --json   # on PostgreSQL
   $ quittance demo --gateway lyra --payments 20 --drop-notifications   # alerts: notification-overdue 1
   $ quittance demo --chaos --payments 10000 --restarts 20 --json   # npm run chaos
+  $ quittance demo --chaos --db postgres://postgres@127.0.0.1:5432/test --instances 2 --payments 500 --restarts 5
 
 lost counts payments the gateway finalised that quittance does not show final (flagged conflicts are
 surfaced, not lost); exit code 1 when lost, duplicateEffects, forgedAccepted or wrongAmountAccepted
@@ -117,7 +123,19 @@ async function chaos(options: {
   json?: true;
   restarts?: number;
   keep?: true;
+  db?: string;
+  instances?: number;
 }): Promise<void> {
+  if (options.db !== undefined && !isPostgresUrl(options.db)) {
+    throw new InvalidArgumentError(
+      '--chaos keeps its SQLite database in its directory (--keep); --db takes a postgres:// URL',
+    );
+  }
+  if ((options.instances ?? 1) > 1 && options.db === undefined) {
+    throw new InvalidArgumentError(
+      '--instances needs --db postgres://… (several instances share one PostgreSQL)',
+    );
+  }
   const bar = progressBar({ json: options.json, format: '{phase}' });
   bar?.start(options.payments, 0, { phase: 'paying  ' });
   const summary = await runChaos({
@@ -128,6 +146,8 @@ async function chaos(options: {
     timeScale: options.timeScale,
     settleTimeoutMs: 600_000,
     keepDir: options.keep === true,
+    postgresUrl: options.db,
+    instances: options.instances ?? 1,
     onProgress: ({ phase, done }) => {
       if (process.env.QUITTANCE_DEBUG) console.error(`chaos: ${phase} ${done}`);
       if (phase === 'paying') bar?.update(done);
