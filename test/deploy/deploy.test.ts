@@ -2,7 +2,7 @@
  * The files in deploy/ are checked as far as this machine allows:
  * - docker-compose.yml is parsed (yaml) and its services, healthchecks, environment and the proxy's
  *   address are checked against quittance.json.example and the Caddyfile; `docker compose config`
- *   runs when the compose plugin is installed (skipped loudly otherwise);
+ *   (or docker-compose 1.29's) runs when either is installed (skipped loudly otherwise);
  * - quittance.json.example loads through the real config loader with the secrets compose passes;
  * - quittance.service is parsed for the keys that matter and verified by `systemd-analyze verify`
  *   when it is installed (skipped loudly otherwise);
@@ -170,10 +170,15 @@ describe('deploy/docker-compose.yml', () => {
     assert.ok(proxyVolumes.includes('./Caddyfile:/etc/caddy/Caddyfile:ro'));
   });
 
-  it('`docker compose config` accepts it', (t) => {
-    const version = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
-    if (version.status !== 0) {
-      t.skip(loudSkip('docker compose config', 'the docker compose plugin is not installed here'));
+  it('`docker compose config` (or the standalone docker-compose) accepts it', (t) => {
+    // The compose plugin (v2) when present, else Debian's standalone docker-compose 1.29: both
+    // validate the file against the Compose schema without a daemon.
+    const plugin = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
+    const standalone = !plugin && spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
+    if (!plugin && !standalone) {
+      t.skip(
+        loudSkip('docker compose config', 'neither the docker compose plugin nor docker-compose is here'),
+      );
       return;
     }
     const env = {
@@ -184,11 +189,10 @@ describe('deploy/docker-compose.yml', () => {
       PAYZEN_TEST_REST_PASSWORD: 'test-rest',
       SHOP_WEBHOOK_SECRET: 'whsec_dGVzdA==',
     };
-    const run = spawnSync(
-      'docker',
-      ['compose', '-f', join(DEPLOY, 'docker-compose.yml'), 'config', '--quiet'],
-      { encoding: 'utf8', env },
-    );
+    const file = join(DEPLOY, 'docker-compose.yml');
+    const run = plugin
+      ? spawnSync('docker', ['compose', '-f', file, 'config', '--quiet'], { encoding: 'utf8', env })
+      : spawnSync('docker-compose', ['-f', file, 'config', '--quiet'], { encoding: 'utf8', env });
     assert.equal(run.status, 0, run.stderr);
   });
 });
