@@ -16,6 +16,10 @@ export const ERROR_CODES = {
     status: 401,
     summary: 'The signature does not match the body and the configured key.',
   },
+  TIMESTAMP_OUT_OF_TOLERANCE: {
+    status: 401,
+    summary: 'The signed timestamp is too far in the past or the future (a replay, or a clock off).',
+  },
   UNSUPPORTED_ALGORITHM: { status: 400, summary: 'The signature algorithm is not the one configured.' },
   SITE_MISMATCH: { status: 403, summary: 'The request names another merchant site than this account.' },
   MODE_MISMATCH: { status: 403, summary: 'A test notification reached a live account, or the reverse.' },
