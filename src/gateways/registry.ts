@@ -2,6 +2,7 @@ import type { AnyGatewayAdapter } from './gateway.js';
 import { lyra } from './lyra/index.js';
 import { payplug } from './payplug/index.js';
 import { sips } from './sips/index.js';
+import { standardWebhooks } from './standard-webhooks/index.js';
 import { taler } from './taler/index.js';
 import { triveneto } from './triveneto/index.js';
 
@@ -10,6 +11,7 @@ const ADAPTERS: Readonly<Record<string, AnyGatewayAdapter>> = {
   lyra,
   payplug,
   sips,
+  'standard-webhooks': standardWebhooks,
   taler,
   triveneto,
 };
