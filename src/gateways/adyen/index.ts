@@ -1,0 +1,73 @@
+import { ERROR_CODES, isKnownCurrency, QuittanceError } from '../../core/index.js';
+import { textReply } from '../_shared/text-reply.js';
+import type { GatewayAdapter, GatewayReply, ReplyOutcome, Verdict } from '../gateway.js';
+import { ADYEN_SECRET_FIELDS, type AdyenCredentials, adyenCredentialsSchema } from './credentials.js';
+import { adyenOfflineAccount, verifyAdyenNotification } from './notification.js';
+import { createPaymentLink, LINK_LIFETIME_MS } from './payment-link.js';
+
+export type { AdyenCredentials } from './credentials.js';
+
+/** What Adyen expects from a notification it may count as delivered (shared/protocols.md §6). */
+export const ADYEN_ACCEPTED = '[accepted]';
+
+const MAX_REPLY_BYTES = 199;
+
+/**
+ * accepted → 200 `[accepted]` (the classic rule for standard notifications; newer Adyen webhooks take any 2xx,
+ * [UNCONFIRMED] which applies: this body satisfies both); rejected → a 4xx plain line, so Adyen keeps the item in
+ * its retry queue and shows the failure; unavailable → 503.
+ */
+export function adyenReply(outcome: ReplyOutcome): GatewayReply {
+  switch (outcome.kind) {
+    case 'accepted':
+      return { status: 200, contentType: 'text/plain; charset=utf-8', body: ADYEN_ACCEPTED };
+    case 'rejected': {
+      const own = ERROR_CODES[outcome.code].status;
+      const status =
+        outcome.status >= 400 && outcome.status <= 499
+          ? outcome.status
+          : own >= 400 && own <= 499
+            ? own
+            : 400;
+      return textReply(status, `KO ${outcome.code} ${outcome.detail}`, MAX_REPLY_BYTES);
+    }
+    case 'unavailable':
+      return textReply(503, `RETRY ${outcome.detail}`, MAX_REPLY_BYTES);
+  }
+}
+
+export const adyen: GatewayAdapter<AdyenCredentials, Verdict> = {
+  id: 'adyen',
+  displayName: 'Adyen (standard notifications, Pay by Link)',
+  credentialsSchema: adyenCredentialsSchema,
+  secretFields: ADYEN_SECRET_FIELDS,
+  // Adyen publishes no fixed source ranges for webhooks (it advises checking the HMAC, not addresses).
+  sourceIps: [],
+  // DESIGN.md "The ingest path": Adyen waits 10 s for the answer; the doctor's adyen profile says the same.
+  notifyTimeoutMs: 10_000,
+  // The link expires after LINK_LIFETIME_MS; an hour more for the last shopper on the page and clock drift.
+  abandonedAfterMs: LINK_LIFETIME_MS + 60 * 60_000,
+  // Adyen's minor units follow ISO 4217 for most currencies; the few where Adyen differs are [UNCONFIRMED] here.
+  supportsCurrency: (currency) => isKnownCurrency(currency),
+  // The payment link's `reference`, echoed as every notification's merchantReference (at most 80 characters).
+  merchantRef: ({ paymentId }) => paymentId,
+  createPayment: () => {
+    throw new QuittanceError(
+      'GATEWAY_UNAVAILABLE',
+      'Adyen checkout starts with a server-to-server POST /paymentLinks: call initPayment; createPayment cannot build ' +
+        'the link offline.',
+    );
+  },
+  async initPayment(account, request, io) {
+    const { checkout } = await createPaymentLink(account, request, io);
+    // The link id is not the pspReference notifications carry: no gatewayRef is stored here.
+    return { checkout };
+  },
+  verifyNotification: verifyAdyenNotification,
+  // The shopper's return from a payment link carries nothing signed.
+  readReturn: () => null,
+  reply: adyenReply,
+  // No fetchStatus: Adyen has no payment status API by reference (only webhooks and the payment link's own status),
+  // so reconciliation raises `reconcile-impossible` for a person.
+  offlineAccount: adyenOfflineAccount,
+};
