@@ -1,3 +1,4 @@
+import { adyen } from './adyen/index.js';
 import type { AnyGatewayAdapter } from './gateway.js';
 import { lyra } from './lyra/index.js';
 import { payplug } from './payplug/index.js';
@@ -8,6 +9,7 @@ import { triveneto } from './triveneto/index.js';
 
 /** Every protocol quittance speaks. Adding a gateway = a folder under src/gateways + one line here. */
 const ADAPTERS: Readonly<Record<string, AnyGatewayAdapter>> = {
+  adyen,
   lyra,
   payplug,
   sips,
