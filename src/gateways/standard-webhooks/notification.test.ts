@@ -83,8 +83,8 @@ describe('standard-webhooks notification', () => {
   it('acknowledges event types outside mapping.types without a signal', () => {
     const acc = account({ mapping: { types: ['payment.succeeded'] } });
     assert.deepEqual(verify(acc, { type: 'customer.created', data: {} }), { kind: 'verified', signals: [] });
-    assert.equal(verify(acc, DEFAULT_BODY).kind, 'verified');
-    assert.equal((verify(acc, DEFAULT_BODY) as { signals: unknown[] }).signals.length, 1);
+    const kept = verify(acc, DEFAULT_BODY);
+    assert.equal(kept.kind === 'verified' && kept.signals.length, 1);
   });
 
   it('refuses, with the field named, what it cannot read once authenticated', () => {
