@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { testAccount as adyenAccount } from '../gateways/adyen/fixtures.js';
 import type { GatewayAccount, NotificationCheck, RawRequest } from '../gateways/gateway.js';
 import { testAccount as lyraAccount } from '../gateways/lyra/fixtures/notification.js';
 import { findAdapter } from '../gateways/registry.js';
@@ -36,6 +37,7 @@ describe('doctor probes', () => {
     ['lyra', lyraAccount],
     ['sips', sipsAccount],
     ['triveneto', trivenetoAccount],
+    ['adyen', adyenAccount],
   ] as const) {
     it(`${gateway}: signed with the account, the adapter verifies it, and it names no real payment`, () => {
       const check = verify(gateway, account, account);

@@ -1,4 +1,6 @@
 import { encodeForm } from '../gateways/_shared/form-codec.js';
+import type { AdyenCredentials } from '../gateways/adyen/credentials.js';
+import { adyenHmac, adyenSigningString } from '../gateways/adyen/hmac.js';
 import type { GatewayAccount } from '../gateways/gateway.js';
 import type { LyraCredentials } from '../gateways/lyra/credentials.js';
 import { lyraSignature } from '../gateways/lyra/signature.js';
@@ -173,30 +175,37 @@ export const talerProbe: ProbeBuilder = (_account, now) => {
 };
 
 /**
- * An Adyen standard notification (shared/protocols.md §6) with a dummy item and no hmacSignature: quittance has no
- * Adyen adapter; the profile exists to probe a shop's own Adyen handler.
+ * An Adyen standard notification (shared/protocols.md §6): one AUTHORISATION item with success false (a refusal, never
+ * a payment) about the probe's reference. With an account it names the account's merchant account and mode and carries
+ * the hmacSignature made with its HMAC key, as Adyen would; without one it is unsigned (a handler must refuse it).
  */
-export const adyenProbe: ProbeBuilder = (_account, now) => {
+export const adyenProbe: ProbeBuilder = (account, now) => {
   const ref = probeRef(now);
-  const item = {
-    NotificationRequestItem: {
-      eventCode: 'AUTHORISATION',
-      success: 'false',
-      pspReference: `DOCTORPROBE${now.getTime()}`,
-      originalReference: '',
-      merchantAccountCode: 'DoctorProbe',
-      merchantReference: ref,
-      amount: { value: 0, currency: 'EUR' },
-      eventDate: now.toISOString(),
-      reason: 'quittance doctor probe',
-      additionalData: {},
-    },
+  const credentials = account?.credentials as AdyenCredentials | undefined;
+  const item: Record<string, unknown> = {
+    eventCode: 'AUTHORISATION',
+    success: 'false',
+    pspReference: `DOCTORPROBE${now.getTime()}`,
+    originalReference: '',
+    merchantAccountCode: credentials?.merchantAccount ?? 'DoctorProbe',
+    merchantReference: ref,
+    amount: { value: 0, currency: 'EUR' },
+    eventDate: now.toISOString(),
+    reason: 'quittance doctor probe',
   };
+  item.additionalData = credentials
+    ? { hmacSignature: adyenHmac(credentials.hmacKey, adyenSigningString(item)) }
+    : {};
   return {
-    body: JSON.stringify({ live: 'false', notificationItems: [item] }),
+    body: JSON.stringify({
+      live: account?.mode === 'live' ? 'true' : 'false',
+      notificationItems: [{ NotificationRequestItem: item }],
+    }),
     orderRef: ref,
-    signed: false,
-    description: 'an Adyen standard notification (AUTHORISATION, success false) without hmacSignature',
+    signed: credentials !== undefined,
+    description: credentials
+      ? "an Adyen standard notification (AUTHORISATION, success false) signed with the account's HMAC key"
+      : 'an Adyen standard notification (AUTHORISATION, success false) without hmacSignature',
   };
 };
 

@@ -52,8 +52,6 @@ const DEFAULT_LIMIT = {
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 
-/** Absent from the registry: timeout from the issue ("10 s Adyen"), answer rule from shared/protocols.md §6. */
-const ADYEN_TIMEOUT_MS = 10_000;
 const GENERIC_TIMEOUT_MS = 30_000;
 
 /**
@@ -147,20 +145,12 @@ function buildProfiles(): Readonly<Record<string, GatewayProfile>> {
       timeoutSource:
         "not published for the merchant backend's webhooks [UNCONFIRMED]: quittance assumes 10 s",
     }),
-    adyen: {
-      id: 'adyen',
-      name: 'Adyen (standard notifications; probe only, quittance has no Adyen adapter)',
-      method: 'POST',
+    adyen: adapterProfile('adyen', {
       contentType: JSON_TYPE,
-      timeoutMs: ADYEN_TIMEOUT_MS,
-      timeoutSource: 'Adyen waits 10 s (issue 6)',
-      sourceIps: [],
-      userAgent: USER_AGENT,
-      answerLimit: DEFAULT_LIMIT,
-      redirectCountsAsDelivered: false,
-      checkAnswer: checkAdyenAnswer,
       buildProbe: adyenProbe,
-    },
+      checkAnswer: checkAdyenAnswer,
+      timeoutSource: "Adyen's 10 s (DESIGN.md, the ingest path), as quittance's adyen adapter declares",
+    }),
   };
 }
 
