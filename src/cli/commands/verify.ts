@@ -49,7 +49,8 @@ Examples:
   $ pbpaste | quittance verify lyra --secret "$LYRA_TEST_KEY"
   $ quittance verify sips --secret "$SIPS_SECRET_KEY" --algorithm hmac-sha-256 --file automatic-response.txt
   $ quittance verify triveneto --secret "$TV_UDF_SECRET" --file notification-message.txt
-  $ quittance verify payplug --secret "$PAYPLUG_SECRET_KEY" --file notification.json`,
+  $ quittance verify payplug --secret "$PAYPLUG_SECRET_KEY" --file notification.json
+  $ quittance verify adyen --secret "$ADYEN_HMAC_KEY" --file notification.json`,
     )
     .action(async (gateway, options) => {
       const adapter = findAdapter(gateway);
