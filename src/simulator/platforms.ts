@@ -2,6 +2,7 @@ import { lyraPlatform } from './lyra/platform.js';
 import { payplugPlatform } from './payplug/platform.js';
 import type { PlatformFactory } from './platform.js';
 import { sipsPlatform } from './sips/platform.js';
+import { standardWebhooksPlatform } from './standard-webhooks/platform.js';
 import { talerPlatform } from './taler/platform.js';
 import { trivenetoPlatform } from './triveneto/platform.js';
 
@@ -10,6 +11,7 @@ export const PLATFORMS: Readonly<Record<string, PlatformFactory>> = {
   lyra: lyraPlatform,
   payplug: payplugPlatform,
   sips: sipsPlatform,
+  'standard-webhooks': standardWebhooksPlatform,
   taler: talerPlatform,
   triveneto: trivenetoPlatform,
 };
