@@ -26,6 +26,16 @@ export function registerVerify(program: Command): void {
     )
     .option('--file <path>', 'file holding the body exactly as posted (default: standard input)')
     .option(
+      '--header <line>',
+      "a request header as posted, 'Name: value' (repeatable), for protocols that sign headers",
+      collectHeader,
+      {} as Record<string, string>,
+    )
+    .option(
+      '--now <unix seconds>',
+      "the clock signed timestamps are checked against (default: now), e.g. the notification's arrival time",
+    )
+    .option(
       '--content-type <type>',
       'content type it was posted with (default: application/json when the body starts with {, else a form)',
     )
@@ -60,10 +70,10 @@ Examples:
         method: 'POST',
         path: '/notify/offline',
         query: '',
-        headers: { 'content-type': options.contentType ?? sniffContentType(body) },
+        headers: { 'content-type': options.contentType ?? sniffContentType(body), ...options.header },
         body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
         sourceIp: '127.0.0.1',
-        receivedAt: new Date(),
+        receivedAt: options.now === undefined ? new Date() : dateOfUnixSeconds(options.now),
       };
       let account: GatewayAccount;
       try {
@@ -134,6 +144,19 @@ function withApiBase(adapter: AnyGatewayAdapter, account: GatewayAccount, apiBas
   if (!parsed.success)
     throw new Error(`--api-base: ${adapter.displayName} takes no such option, or it is not a URL`);
   return { ...account, credentials: parsed.data };
+}
+
+/** `Name: value` → `{ name: value }` (names in lower case, as RawRequest holds them), added to what came before. */
+function collectHeader(line: string, previous: Record<string, string>): Record<string, string> {
+  const colon = line.indexOf(':');
+  const name = colon > 0 ? line.slice(0, colon).trim().toLowerCase() : '';
+  if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) usage(`--header: expected 'Name: value', got "${line}"`);
+  return { ...previous, [name]: line.slice(colon + 1).trim() };
+}
+
+function dateOfUnixSeconds(text: string): Date {
+  if (!/^\d{1,12}$/.test(text)) usage(`--now: expected unix seconds (e.g. 1700000000), got "${text}"`);
+  return new Date(Number(text) * 1000);
 }
 
 function sniffContentType(body: Buffer): string {
