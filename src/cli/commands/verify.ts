@@ -18,7 +18,7 @@ export function registerVerify(program: Command): void {
     .requiredOption(
       '--secret <key>',
       "the key that checks the notification: Lyra's shop key (or REST password / HMAC key for kr-answer), " +
-        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key",
+        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key, a Standard Webhooks whsec_ secret",
     )
     .option(
       '--algorithm <name>',
@@ -60,7 +60,9 @@ Examples:
   $ quittance verify sips --secret "$SIPS_SECRET_KEY" --algorithm hmac-sha-256 --file automatic-response.txt
   $ quittance verify triveneto --secret "$TV_UDF_SECRET" --file notification-message.txt
   $ quittance verify payplug --secret "$PAYPLUG_SECRET_KEY" --file notification.json
-  $ quittance verify adyen --secret "$ADYEN_HMAC_KEY" --file notification.json`,
+  $ quittance verify adyen --secret "$ADYEN_HMAC_KEY" --file notification.json
+  $ quittance verify standard-webhooks --secret "$SW_SECRET" --file body.json --now 1700000100 \\
+      --header 'webhook-id: msg_1' --header 'webhook-timestamp: 1700000000' --header 'webhook-signature: v1,…'`,
     )
     .action(async (gateway, options) => {
       const adapter = findAdapter(gateway);
