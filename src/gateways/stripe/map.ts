@@ -86,6 +86,16 @@ export function readSession(session: Json, event?: StripeEventType): StripeReadi
     if (session.payment_status === 'paid' || session.payment_status === 'no_payment_required') {
       return { ...base, status: 'captured', gatewayStatus };
     }
+    // Asked back (no event): the delayed debit failed when the PaymentIntent went back to requires_payment_method
+    // with an error, as after async_payment_failed [UNCONFIRMED: read from the API reference, not observed].
+    if (
+      event === undefined &&
+      isObject(intent) &&
+      intent.status === 'requires_payment_method' &&
+      isObject(intent.last_payment_error)
+    ) {
+      return { ...base, status: 'refused', gatewayStatus, note: 'the delayed payment method failed' };
+    }
     return { ...base, status: 'pending', gatewayStatus };
   }
   return { ...base, status: null, gatewayStatus };
