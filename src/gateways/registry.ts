@@ -3,6 +3,7 @@ import type { AnyGatewayAdapter } from './gateway.js';
 import { lyra } from './lyra/index.js';
 import { payplug } from './payplug/index.js';
 import { sips } from './sips/index.js';
+import { stripe } from './stripe/index.js';
 import { standardWebhooks } from './standard-webhooks/index.js';
 import { taler } from './taler/index.js';
 import { triveneto } from './triveneto/index.js';
@@ -13,6 +14,7 @@ const ADAPTERS: Readonly<Record<string, AnyGatewayAdapter>> = {
   lyra,
   payplug,
   sips,
+  stripe,
   'standard-webhooks': standardWebhooks,
   taler,
   triveneto,
