@@ -4,6 +4,7 @@ import type { GatewayAdapter, GatewayReply, ReplyOutcome, Verdict } from '../gat
 import { ADYEN_SECRET_FIELDS, type AdyenCredentials, adyenCredentialsSchema } from './credentials.js';
 import { adyenOfflineAccount, verifyAdyenNotification } from './notification.js';
 import { createPaymentLink, LINK_LIFETIME_MS } from './payment-link.js';
+import { fetchAdyenStatus } from './status.js';
 
 export type { AdyenCredentials } from './credentials.js';
 
@@ -59,15 +60,16 @@ export const adyen: GatewayAdapter<AdyenCredentials, Verdict> = {
     );
   },
   async initPayment(account, request, io) {
-    const { checkout } = await createPaymentLink(account, request, io);
-    // The link id is not the pspReference notifications carry: no gatewayRef is stored here.
-    return { checkout };
+    const { checkout, linkId } = await createPaymentLink(account, request, io);
+    // Kept as the payment's gatewayRef until the first notification replaces it with the pspReference: until then
+    // fetchStatus can ask about the link.
+    return { checkout, gatewayRef: linkId };
   },
   verifyNotification: verifyAdyenNotification,
   // The shopper's return from a payment link carries nothing signed.
   readReturn: () => null,
   reply: adyenReply,
-  // No fetchStatus: Adyen has no payment status API by reference (only webhooks and the payment link's own status),
-  // so reconciliation raises `reconcile-impossible` for a person.
+  // Through the payment link only (status.ts): Adyen has no payment status API by reference.
+  fetchStatus: fetchAdyenStatus,
   offlineAccount: adyenOfflineAccount,
 };

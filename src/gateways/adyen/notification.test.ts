@@ -16,7 +16,7 @@ import { verifyAdyenNotification } from './notification.js';
 const request = checkoutRequest();
 
 describe('adyen notification', () => {
-  it('verifies a signed AUTHORISATION: captured (auto capture), lookup by merchantReference and pspReference', () => {
+  it('verifies a signed AUTHORISATION: captured (auto capture), lookup by merchantReference', () => {
     const verdict = verifyAdyenNotification(
       testAccount,
       signedNotification(testAccount, request, 'AUTHORISATION'),
@@ -27,17 +27,23 @@ describe('adyen notification', () => {
     const [signal] = verdict.signals;
     assert.equal(signal?.status, 'captured');
     assert.deepEqual(signal?.amount, money(1250, 'EUR'));
-    assert.deepEqual(signal?.lookup, { merchantRef: request.merchantRef, gatewayRef: 'QFQTPCQ8HXSKGK82' });
+    assert.deepEqual(signal?.lookup, { merchantRef: request.merchantRef });
+    assert.equal(signal?.gatewayRef, undefined, 'the payment link stays the gatewayRef');
+    assert.equal(signal?.facts?.paymentPspReference, 'QFQTPCQ8HXSKGK82');
     assert.equal(signal?.gatewayStatus, 'AUTHORISATION true');
   });
 
-  it('manual capture: AUTHORISATION is authorized, then CAPTURE captured, and the gatewayRef is the payment psp', () => {
+  it('manual capture: AUTHORISATION is authorized, then CAPTURE captured, and the payment pspReference is kept as a fact', () => {
     const manual = withCredentials(testAccount, { capture: 'manual' });
     const auth = verifyAdyenNotification(manual, signedNotification(manual, request, 'AUTHORISATION'));
     assert.equal(auth.kind === 'verified' && auth.signals[0]?.status, 'authorized');
     const capture = verifyAdyenNotification(manual, signedNotification(manual, request, 'CAPTURE'));
     assert.equal(capture.kind === 'verified' && capture.signals[0]?.status, 'captured');
-    assert.equal(capture.kind === 'verified' && capture.signals[0]?.gatewayRef, 'QFQTPCQ8HXSKGK82');
+    assert.equal(
+      capture.kind === 'verified' && capture.signals[0]?.facts?.paymentPspReference,
+      'QFQTPCQ8HXSKGK82',
+    );
+    assert.equal(capture.kind === 'verified' && capture.signals[0]?.facts?.pspReference, 'JVBXGSDM53RZNN82');
   });
 
   it('maps success false and refunds without claiming the amount', () => {

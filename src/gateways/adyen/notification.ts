@@ -164,10 +164,11 @@ function signalOf(account: Account, item: Json, index: number): GatewaySignal | 
     if (error instanceof QuittanceError) return `Item ${index}'s amount is not readable: ${error.message}.`;
     throw error;
   }
-  const psp = nonEmpty(item.pspReference);
-  const original = nonEmpty(item.originalReference);
-  // A modification (CAPTURE, REFUND…) has its own pspReference; the payment's is its originalReference.
-  const gatewayRef = original ?? psp;
+  // A modification (CAPTURE, REFUND…) has its own pspReference; the payment's is its originalReference. It is kept as
+  // a fact, not as the signal's gatewayRef: the payment's gatewayRef stays the payment link quittance made (the only
+  // thing Adyen answers status questions about, status.ts), and a pspReference differing from it would read as
+  // another transaction. The payment is found by merchantReference, which the HMAC covers.
+  const paymentPsp = nonEmpty(item.originalReference) ?? nonEmpty(item.pspReference);
   const additional = isObject(item.additionalData) ? item.additionalData : {};
   const action =
     typeof additional['modification.action'] === 'string' ? additional['modification.action'] : undefined;
@@ -176,11 +177,10 @@ function signalOf(account: Account, item: Json, index: number): GatewaySignal | 
     source: 'notification',
     status: mapped.status,
     ...(mapped.carriesPaymentAmount && { amount }),
-    ...(gatewayRef !== undefined && { gatewayRef }),
     gatewayStatus: clip(`${eventCode} ${success ? 'true' : 'false'}`, 80),
     ...(mapped.note !== undefined && { note: mapped.note }),
-    lookup: { merchantRef: merchantReference, ...(gatewayRef !== undefined && { gatewayRef }) },
-    facts: factsOf(item, amount),
+    lookup: { merchantRef: merchantReference },
+    facts: { ...factsOf(item, amount), ...(paymentPsp !== undefined && { paymentPspReference: paymentPsp }) },
   };
 }
 
