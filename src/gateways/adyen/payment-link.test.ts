@@ -42,8 +42,9 @@ describe('adyen payment link', () => {
       { id: 'PL61C53A8B97E6915A', url: 'https://test.adyen.link/PL61C53A8B97E6915A' },
       seen,
     );
-    const { checkout } =
+    const { checkout, gatewayRef } =
       (await adyen.initPayment?.(testAccount, request, io(fetch))) ?? assert.fail('initPayment');
+    assert.equal(gatewayRef, 'PL61C53A8B97E6915A', 'the link id is kept for fetchStatus');
     assert.deepEqual(checkout, {
       method: 'GET',
       url: 'https://test.adyen.link/PL61C53A8B97E6915A',
