@@ -3,8 +3,8 @@ import type { AnyGatewayAdapter } from './gateway.js';
 import { lyra } from './lyra/index.js';
 import { payplug } from './payplug/index.js';
 import { sips } from './sips/index.js';
-import { stripe } from './stripe/index.js';
 import { standardWebhooks } from './standard-webhooks/index.js';
+import { stripe } from './stripe/index.js';
 import { taler } from './taler/index.js';
 import { triveneto } from './triveneto/index.js';
 

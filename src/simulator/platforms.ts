@@ -3,8 +3,8 @@ import { lyraPlatform } from './lyra/platform.js';
 import { payplugPlatform } from './payplug/platform.js';
 import type { PlatformFactory } from './platform.js';
 import { sipsPlatform } from './sips/platform.js';
-import { stripePlatform } from './stripe/platform.js';
 import { standardWebhooksPlatform } from './standard-webhooks/platform.js';
+import { stripePlatform } from './stripe/platform.js';
 import { talerPlatform } from './taler/platform.js';
 import { trivenetoPlatform } from './triveneto/platform.js';
 
