@@ -40,7 +40,6 @@ export function verifyStripeNotification(
     return unparseable('INVALID_FIELD', 'the signed body is not a Stripe event ("object": "event")');
   }
   const { type, livemode } = event;
-  if (typeof type !== 'string') return unparseable('MISSING_FIELD', 'the event has no type');
   if (typeof livemode === 'boolean' && livemode !== (account.mode === 'live')) {
     return {
       kind: 'rejected',
@@ -48,7 +47,8 @@ export function verifyStripeNotification(
       reason: `the event says livemode ${livemode}, but the account is ${account.mode === 'live' ? 'live' : 'in test mode'}`,
     };
   }
-  if (!isMappedEvent(type)) return { kind: 'verified', signals: [] };
+  // Signed by Stripe but of a type we do not track (or none, as in protocols.md's vector): nothing to apply.
+  if (typeof type !== 'string' || !isMappedEvent(type)) return { kind: 'verified', signals: [] };
   const object = isObject(event.data) ? event.data.object : undefined;
   if (!isObject(object)) return unparseable('MISSING_FIELD', `the ${type} event has no data.object`);
   const reading =
