@@ -18,7 +18,7 @@ export function registerVerify(program: Command): void {
     .requiredOption(
       '--secret <key>',
       "the key that checks the notification: Lyra's shop key (or REST password / HMAC key for kr-answer), " +
-        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key, a Standard Webhooks whsec_ secret",
+        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key, a Standard Webhooks whsec_ secret, Stripe's endpoint signing secret (whsec_…)",
     )
     .option(
       '--algorithm <name>',
@@ -61,6 +61,8 @@ Examples:
   $ quittance verify triveneto --secret "$TV_UDF_SECRET" --file notification-message.txt
   $ quittance verify payplug --secret "$PAYPLUG_SECRET_KEY" --file notification.json
   $ quittance verify adyen --secret "$ADYEN_HMAC_KEY" --file notification.json
+  $ quittance verify stripe --secret "$STRIPE_WEBHOOK_SECRET" --file event.json --now 1700000100 \\
+      --header 'Stripe-Signature: t=1700000000,v1=…'
   $ quittance verify standard-webhooks --secret "$SW_SECRET" --file body.json --now 1700000100 \\
       --header 'webhook-id: msg_1' --header 'webhook-timestamp: 1700000000' --header 'webhook-signature: v1,…'`,
     )
