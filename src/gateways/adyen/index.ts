@@ -42,6 +42,11 @@ export const adyen: GatewayAdapter<AdyenCredentials, Verdict> = {
   displayName: 'Adyen (standard notifications, Pay by Link)',
   credentialsSchema: adyenCredentialsSchema,
   secretFields: ADYEN_SECRET_FIELDS,
+  // A test account must never create links on the live platform, nor the reverse.
+  accountProblem: (account) =>
+    (account.mode === 'live') === (account.credentials.environment === 'live')
+      ? undefined
+      : `credentials.environment is "${account.credentials.environment}" but the account's mode is "${account.mode}": they must agree`,
   // Adyen publishes no fixed source ranges for webhooks (it advises checking the HMAC, not addresses).
   sourceIps: [],
   // DESIGN.md "The ingest path": Adyen waits 10 s for the answer; the doctor's adyen profile says the same.

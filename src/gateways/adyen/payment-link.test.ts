@@ -74,6 +74,11 @@ describe('adyen payment link', () => {
     }
   });
 
+  it('refuses an account whose environment is not its mode', () => {
+    assert.equal(adyen.accountProblem?.(testAccount), undefined);
+    assert.match(adyen.accountProblem?.({ ...testAccount, mode: 'live' }) ?? '', /must agree/);
+  });
+
   it('createPayment says to use initPayment', () => {
     assert.throws(() => adyen.createPayment(testAccount, request), QuittanceError);
   });
