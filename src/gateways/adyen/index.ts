@@ -1,5 +1,5 @@
-import { ERROR_CODES, isKnownCurrency, QuittanceError } from '../../core/index.js';
-import { textReply } from '../_shared/text-reply.js';
+import { isKnownCurrency, QuittanceError } from '../../core/index.js';
+import { refusalReply, unavailableReply } from '../_shared/text-reply.js';
 import type { GatewayAdapter, GatewayReply, ReplyOutcome, Verdict } from '../gateway.js';
 import { ADYEN_SECRET_FIELDS, type AdyenCredentials, adyenCredentialsSchema } from './credentials.js';
 import { adyenOfflineAccount, verifyAdyenNotification } from './notification.js';
@@ -22,18 +22,10 @@ export function adyenReply(outcome: ReplyOutcome): GatewayReply {
   switch (outcome.kind) {
     case 'accepted':
       return { status: 200, contentType: 'text/plain; charset=utf-8', body: ADYEN_ACCEPTED };
-    case 'rejected': {
-      const own = ERROR_CODES[outcome.code].status;
-      const status =
-        outcome.status >= 400 && outcome.status <= 499
-          ? outcome.status
-          : own >= 400 && own <= 499
-            ? own
-            : 400;
-      return textReply(status, `KO ${outcome.code} ${outcome.detail}`, MAX_REPLY_BYTES);
-    }
+    case 'rejected':
+      return refusalReply(outcome, MAX_REPLY_BYTES);
     case 'unavailable':
-      return textReply(503, `RETRY ${outcome.detail}`, MAX_REPLY_BYTES);
+      return unavailableReply(outcome, MAX_REPLY_BYTES);
   }
 }
 

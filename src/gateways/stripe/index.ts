@@ -1,5 +1,5 @@
-import { currencyToNumeric, ERROR_CODES, QuittanceError } from '../../core/index.js';
-import { textReply } from '../_shared/text-reply.js';
+import { currencyToNumeric, QuittanceError } from '../../core/index.js';
+import { plainTextReply } from '../_shared/text-reply.js';
 import type {
   GatewayAccount,
   GatewayAdapter,
@@ -78,22 +78,7 @@ export const stripe: GatewayAdapter<StripeCredentials, Verdict> = {
 
 /** Any 2xx is delivered for Stripe; anything else is retried (for up to 3 days in live mode, protocols.md §6). */
 export function stripeReply(outcome: ReplyOutcome): GatewayReply {
-  switch (outcome.kind) {
-    case 'accepted':
-      return textReply(200, `OK ${outcome.detail}`, MAX_REPLY_BYTES);
-    case 'rejected': {
-      const own = ERROR_CODES[outcome.code].status;
-      const status =
-        outcome.status >= 400 && outcome.status <= 499
-          ? outcome.status
-          : own >= 400 && own <= 499
-            ? own
-            : 400;
-      return textReply(status, `KO ${outcome.code} ${outcome.detail}`, MAX_REPLY_BYTES);
-    }
-    case 'unavailable':
-      return textReply(503, `RETRY ${outcome.detail}`, MAX_REPLY_BYTES);
-  }
+  return plainTextReply(outcome, MAX_REPLY_BYTES);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { currencyToNumeric, ERROR_CODES, QuittanceError } from '../../core/index.js';
-import { textReply } from '../_shared/text-reply.js';
+import { currencyToNumeric, QuittanceError } from '../../core/index.js';
+import { refusalReply, unavailableReply } from '../_shared/text-reply.js';
 import type { GatewayAdapter, GatewayReply, ReplyOutcome, Verdict } from '../gateway.js';
 import {
   TRIVENETO_SECRET_FIELDS,
@@ -71,18 +71,10 @@ export function trivenetoReply(outcome: ReplyOutcome): GatewayReply {
   switch (outcome.kind) {
     case 'accepted':
       return outcome.next === undefined ? redirectReply('') : redirectReply(outcome.next);
-    case 'rejected': {
-      const own = ERROR_CODES[outcome.code].status;
-      const status =
-        outcome.status >= 400 && outcome.status <= 499
-          ? outcome.status
-          : own >= 400 && own <= 499
-            ? own
-            : 400;
-      return textReply(status, `KO ${outcome.code} ${outcome.detail}`, MAX_REPLY_BYTES);
-    }
+    case 'rejected':
+      return refusalReply(outcome, MAX_REPLY_BYTES);
     case 'unavailable':
-      return textReply(503, `RETRY ${outcome.detail}`, MAX_REPLY_BYTES);
+      return unavailableReply(outcome, MAX_REPLY_BYTES);
   }
 }
 
