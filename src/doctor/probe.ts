@@ -7,6 +7,12 @@ import { lyraSignature } from '../gateways/lyra/signature.js';
 import type { SipsCredentials } from '../gateways/sips/credentials.js';
 import { buildSipsData } from '../gateways/sips/data.js';
 import { sipsSeal } from '../gateways/sips/seal.js';
+import type { StandardWebhooksCredentials } from '../gateways/standard-webhooks/credentials.js';
+import { HEADERS as STANDARD_WEBHOOK_HEADERS } from '../gateways/standard-webhooks/notification.js';
+import { withValueAt } from '../gateways/standard-webhooks/pointer.js';
+import { secretKey, signStandardWebhook } from '../gateways/standard-webhooks/signature.js';
+import type { StripeCredentials } from '../gateways/stripe/credentials.js';
+import { signatureHeader } from '../gateways/stripe/signature.js';
 import type { TrivenetoCredentials } from '../gateways/triveneto/credentials.js';
 import { securityCode } from '../gateways/triveneto/security-code.js';
 
@@ -22,6 +28,8 @@ export interface Probe {
   readonly signed: boolean;
   /** What was sent, in words, for the report. */
   readonly description: string;
+  /** Headers the gateway adds (a signature over the body, a message id), sent beside the content type. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type ProbeBuilder = (account: GatewayAccount | undefined, now: Date) => Probe;
@@ -206,6 +214,101 @@ export const adyenProbe: ProbeBuilder = (account, now) => {
     description: credentials
       ? "an Adyen standard notification (AUTHORISATION, success false) signed with the account's HMAC key"
       : 'an Adyen standard notification (AUTHORISATION, success false) without hmacSignature',
+  };
+};
+
+/**
+ * A Stripe event (shared/protocols.md §6): `payment_intent.canceled` about a PaymentIntent Stripe never made, so a
+ * working endpoint verifies it and finds no payment. With an account it carries `Stripe-Signature` made with the
+ * account's webhook secret at the probe's time, as Stripe signs; without one it is unsigned (a handler must refuse it).
+ */
+export const stripeProbe: ProbeBuilder = (account, now) => {
+  const ref = probeRef(now);
+  const credentials = account?.credentials as StripeCredentials | undefined;
+  const seconds = Math.floor(now.getTime() / 1000);
+  const body = JSON.stringify({
+    id: `evt_doctorprobe${now.getTime()}`,
+    object: 'event',
+    type: 'payment_intent.canceled',
+    created: seconds,
+    livemode: account?.mode === 'live',
+    data: {
+      object: {
+        id: `pi_doctorprobe${now.getTime()}`,
+        object: 'payment_intent',
+        amount: 100,
+        currency: 'eur',
+        status: 'canceled',
+        cancellation_reason: 'requested_by_customer',
+        description: ref,
+        metadata: { doctor_probe: ref },
+      },
+    },
+  });
+  if (!credentials) {
+    return {
+      body,
+      orderRef: ref,
+      signed: false,
+      description: 'a Stripe event (payment_intent.canceled) without Stripe-Signature',
+    };
+  }
+  return {
+    body,
+    orderRef: ref,
+    signed: true,
+    headers: {
+      'stripe-signature': signatureHeader([credentials.webhookSecret], seconds, Buffer.from(body, 'utf8')),
+    },
+    description: `a Stripe event (payment_intent.canceled) signed now with the webhook secret of account ${account?.id}`,
+  };
+};
+
+/**
+ * A Standard Webhooks message (shared/protocols.md §6) laid out by the account's own mapping: the probe's reference, a
+ * status word the mapping reads as refused or cancelled, and the first event type the account tracks. With an account
+ * it carries `webhook-id`, `webhook-timestamp` and a `v1` signature made with the account's secret at the probe's time.
+ */
+export const standardWebhooksProbe: ProbeBuilder = (account, now) => {
+  const ref = probeRef(now);
+  const credentials = account?.credentials as StandardWebhooksCredentials | undefined;
+  const mapping = credentials?.mapping;
+  const failure = Object.entries(mapping?.statuses ?? { failed: 'refused' }).find(
+    ([, status]) => status === 'refused' || status === 'cancelled',
+  )?.[0];
+  const fields: [string | null | undefined, unknown][] = [
+    [mapping?.type ?? '/type', mapping?.types?.[0] ?? 'payment.failed'],
+    [mapping?.reference ?? '/data/reference', ref],
+    [mapping?.status ?? '/data/status', failure ?? 'failed'],
+    [mapping?.gatewayRef ?? '/data/id', `doctorprobe${now.getTime()}`],
+  ];
+  const payload = fields.reduce<unknown>(
+    (document, [location, value]) => (location ? withValueAt(document, location, value) : document),
+    {},
+  );
+  const body = JSON.stringify(payload);
+  const key = credentials ? secretKey(credentials.secret) : undefined;
+  if (!key) {
+    return {
+      body,
+      orderRef: ref,
+      signed: false,
+      description:
+        'a Standard Webhooks message (a failed payment) without webhook-id, -timestamp or -signature',
+    };
+  }
+  const id = `msg_doctorprobe${now.getTime()}`;
+  const seconds = Math.floor(now.getTime() / 1000);
+  return {
+    body,
+    orderRef: ref,
+    signed: true,
+    headers: {
+      [STANDARD_WEBHOOK_HEADERS.id]: id,
+      [STANDARD_WEBHOOK_HEADERS.timestamp]: String(seconds),
+      [STANDARD_WEBHOOK_HEADERS.signature]: signStandardWebhook(key, id, seconds, Buffer.from(body, 'utf8')),
+    },
+    description: `a Standard Webhooks message (a failed payment) signed now with the secret of account ${account?.id}`,
   };
 };
 

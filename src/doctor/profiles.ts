@@ -6,6 +6,8 @@ import {
   type ProbeBuilder,
   payplugProbe,
   sipsProbe,
+  standardWebhooksProbe,
+  stripeProbe,
   talerProbe,
   trivenetoProbe,
 } from './probe.js';
@@ -150,6 +152,18 @@ function buildProfiles(): Readonly<Record<string, GatewayProfile>> {
       buildProbe: adyenProbe,
       checkAnswer: checkAdyenAnswer,
       timeoutSource: "Adyen's 10 s (DESIGN.md, the ingest path), as quittance's adyen adapter declares",
+    }),
+    stripe: adapterProfile('stripe', {
+      contentType: JSON_TYPE,
+      buildProbe: stripeProbe,
+      timeoutSource:
+        'not published by Stripe [UNCONFIRMED]: quittance assumes 10 s (Stripe asks for a 2xx before any slow work)',
+    }),
+    'standard-webhooks': adapterProfile('standard-webhooks', {
+      contentType: JSON_TYPE,
+      buildProbe: standardWebhooksProbe,
+      timeoutSource:
+        'the Standard Webhooks spec suggests senders wait 15–30 s: quittance assumes the shorter',
     }),
   };
 }

@@ -4,7 +4,15 @@ import { runDoctor } from '../../src/doctor/index.js';
 import { DOCTOR_CLASSES, type DoctorReport } from '../../src/doctor/types.js';
 import type { GatewayAccount } from '../../src/gateways/gateway.js';
 import type { LyraCredentials } from '../../src/gateways/lyra/credentials.js';
-import { ALGORITHM, inboxAt, type Quittance, SITE_ID, startQuittance, TEST_KEY } from '../e2e/harness.js';
+import {
+  ALGORITHM,
+  inboxAt,
+  type Quittance,
+  SITE_ID,
+  startGatewayQuittance,
+  startQuittance,
+  TEST_KEY,
+} from '../e2e/harness.js';
 import { type Endpoints, startBrokenEndpoints } from './broken-endpoints.js';
 
 describe('quittance doctor against deliberately broken endpoints', () => {
@@ -176,6 +184,48 @@ describe('quittance doctor against quittance itself', () => {
       code: 'VALIDATION_FAILED',
     });
   });
+});
+
+describe('quittance doctor signs header-signed probes as the gateway would', () => {
+  const accounts = [
+    {
+      id: 'shop-stripe',
+      gateway: 'stripe',
+      credentials: { secretKey: 'sk_test_doctor0123456789', webhookSecret: 'whsec_doctor_probe_secret_0123' },
+    },
+    {
+      id: 'shop-sw',
+      gateway: 'standard-webhooks',
+      credentials: {
+        secret: 'whsec_ZG9jdG9yLXByb2JlLXNlY3JldC0wMTIzNDU2Nzg5',
+        checkoutUrl: 'https://pay.example/checkout',
+      },
+    },
+  ] as const;
+
+  for (const input of accounts) {
+    it(`${input.gateway}: the signed probe (headers included) is verified and stored as unmatched`, async (t) => {
+      const q = await startGatewayQuittance(t, {
+        account: input,
+        worker: false,
+        simulator: { close: async () => {} },
+      });
+      const account = q.engine.config.accounts.get(input.id);
+      assert.ok(account);
+      const url = `${q.url}/notify/${input.id}`;
+      const report = await runDoctor({ url, gateway: input.gateway, account });
+      assert.equal(report.class, 'ok', report.explanation);
+      assert.equal(report.status, 200);
+      const entries = await inboxAt(q, `/notify/${input.id}`);
+      assert.equal(entries.at(-1)?.verdict, 'unmatched', JSON.stringify(entries.at(-1)));
+
+      // Unsigned, the same probe reaches quittance and is refused: the URL works, the account is needed to sign.
+      const unsigned = await runDoctor({ url, gateway: input.gateway });
+      assert.equal(unsigned.status, 401);
+      assert.equal(unsigned.class, 'ok');
+      assert.match(unsigned.explanation, /SIGNATURE_MISSING/);
+    });
+  }
 });
 
 function assertShape(report: DoctorReport): void {

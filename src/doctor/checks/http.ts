@@ -60,6 +60,7 @@ export function sendProbe(input: HttpInput): Promise<HttpResult> {
     method: profile.method,
     agent: false as const,
     headers: {
+      ...probe.headers,
       host: url.host,
       'content-type': profile.contentType,
       'content-length': String(body.byteLength),

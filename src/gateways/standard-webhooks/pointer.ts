@@ -4,12 +4,7 @@
  * `__proto__` or `constructor` never reach Object.prototype.
  */
 export function valueAt(document: unknown, location: string): unknown {
-  const steps = location.startsWith('/')
-    ? location
-        .slice(1)
-        .split('/')
-        .map((step) => step.replaceAll('~1', '/').replaceAll('~0', '~'))
-    : location.split('.');
+  const steps = stepsOf(location);
   let current = document;
   for (const step of steps) {
     if (Array.isArray(current)) {
@@ -22,4 +17,29 @@ export function valueAt(document: unknown, location: string): unknown {
     }
   }
   return current;
+}
+
+/**
+ * A copy of `document` with `value` at `location` (same syntax as valueAt), creating the objects on the way: how a
+ * sender following the mapping would lay out its payload (the doctor's probe). Arrays along the way are replaced.
+ */
+export function withValueAt(document: unknown, location: string, value: unknown): unknown {
+  return setSteps(document, stepsOf(location), value);
+}
+
+function setSteps(document: unknown, steps: readonly string[], value: unknown): unknown {
+  const [step, ...rest] = steps;
+  if (step === undefined) return value;
+  const base = typeof document === 'object' && document !== null && !Array.isArray(document) ? document : {};
+  const inner = Object.hasOwn(base, step) ? (base as Record<string, unknown>)[step] : undefined;
+  return { ...base, [step]: setSteps(inner, rest, value) };
+}
+
+function stepsOf(location: string): string[] {
+  return location.startsWith('/')
+    ? location
+        .slice(1)
+        .split('/')
+        .map((step) => step.replaceAll('~1', '/').replaceAll('~0', '~'))
+    : location.split('.');
 }
