@@ -8,14 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import type { Hono } from 'hono';
 import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { type Engine, startEngine } from '../../src/engine/engine.js';
+import { startEngineWorker } from '../../src/engine/runtime.js';
 import { encodeForm } from '../../src/gateways/_shared/form-codec.js';
 import { type LyraAlgorithm, lyraSignature } from '../../src/gateways/lyra/signature.js';
 import { createApp } from '../../src/http/app.js';
 import { listen } from '../../src/http/server.js';
+import type { Worker } from '../../src/jobs/worker.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createStore } from '../../src/store/db.js';
 import { listEvents } from '../../src/store/repos/events.js';
@@ -87,6 +90,23 @@ export interface Quittance {
 }
 
 export async function startQuittance(options: QuittanceOptions = {}): Promise<Quittance> {
+  return boot({
+    trustedProxies: [...(options.trustedProxies ?? [])],
+    ...(options.notificationBodyBytes
+      ? { limits: { notificationBodyBytes: options.notificationBodyBytes } }
+      : {}),
+    accounts: defaultAccounts(options.paymentUrl),
+  });
+}
+
+/**
+ * Binds the socket first and hands over the app once the engine knows its own public URL (notify and return URLs
+ * name it), as src/cli/demo/run.ts does. `after` runs before the store closes (the worker, a simulator).
+ */
+async function boot(
+  input: Omit<ConfigInput, 'database' | 'apiKeys' | 'logLevel'>,
+  started?: (engine: Engine, url: string) => { close(): Promise<void> } | undefined,
+): Promise<Quittance> {
   const dir = mkdtempSync(join(tmpdir(), 'quittance-e2e-'));
   const file = join(dir, 'e2e.db');
   const apiKey = `e2e_${randomBytes(12).toString('hex')}`;
@@ -97,37 +117,93 @@ export async function startQuittance(options: QuittanceOptions = {}): Promise<Qu
     '127.0.0.1',
     0,
   );
+  const shutdown = async (extra?: { close(): Promise<void> }) => {
+    await extra?.close();
+    await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const config = resolveConfig(
-      {
-        database: `sqlite:${file}`,
-        apiKeys: [apiKey],
-        trustedProxies: [...(options.trustedProxies ?? [])],
-        ...(options.notificationBodyBytes
-          ? { limits: { notificationBodyBytes: options.notificationBodyBytes } }
-          : {}),
-        logLevel: 'silent',
-        accounts: defaultAccounts(options.paymentUrl),
-      },
+      { ...input, database: `sqlite:${file}`, apiKeys: [apiKey], logLevel: 'silent' },
       {},
     );
     const engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
     app = createApp(engine);
-    return {
-      url: server.url,
-      engine,
-      apiKey,
-      async close() {
-        await server.close();
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    const extra = started?.(engine, server.url);
+    return { url: server.url, engine, apiKey, close: () => shutdown(extra) };
   } catch (error) {
-    await server.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await shutdown();
     throw error;
+  }
+}
+
+export interface GatewayQuittanceOptions {
+  /** The one account under test; its mode defaults to test and its shop URLs to SHOP. */
+  readonly account: Omit<AccountInput, 'mode' | 'shop'> & Partial<Pick<AccountInput, 'mode' | 'shop'>>;
+  /** Reconciliation schedule (default 1h: only when a test asks). */
+  readonly reconcile?: string;
+  /** Job lease (default 10s; Taler's long-polls hold a job longer). */
+  readonly lease?: string;
+  /** Start the job worker at once (default), or only when the test calls `startWorker()`. */
+  readonly worker?: boolean;
+  /** Closed after quittance: the gateway simulator. */
+  readonly simulator: { close(): Promise<void> };
+  /** Called once quittance knows its URL, before any payment (Taler's webhook registration). */
+  readonly onUrl?: (url: string) => void;
+}
+
+export interface GatewayQuittance extends Quittance {
+  /** Starts the job worker as `serve` does (idempotent). */
+  startWorker(): void;
+}
+
+/**
+ * quittance on real HTTP with one gateway account talking to that gateway's simulator, the job worker started as
+ * `serve` starts it: the setup of every per-gateway e2e test. Closed when the test ends.
+ */
+export async function startGatewayQuittance(
+  t: TestContext,
+  options: GatewayQuittanceOptions,
+): Promise<GatewayQuittance> {
+  let worker: Worker | undefined;
+  let engineOf: Engine | undefined;
+  const q = await boot(
+    {
+      reconcile: { schedule: options.reconcile ?? '1h', returnTimeout: '5s' },
+      worker: { enabled: true, concurrency: 4, pollInterval: '50ms', lease: options.lease ?? '10s' },
+      accounts: [{ mode: 'test', shop: { ...SHOP }, ...options.account }],
+    },
+    (engine, url) => {
+      engineOf = engine;
+      options.onUrl?.(url);
+      return {
+        async close() {
+          await worker?.stop(5_000);
+          await options.simulator.close();
+        },
+      };
+    },
+  );
+  t.after(() => q.close());
+  const startWorker = () => {
+    if (engineOf) worker ??= startEngineWorker(engineOf);
+  };
+  if (options.worker ?? true) startWorker();
+  return { ...q, startWorker };
+}
+
+/**
+ * Polls until `probe` answers something (not undefined, not false). The deadline is a safety net for a broken build,
+ * never an assertion on how fast anything is.
+ */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 

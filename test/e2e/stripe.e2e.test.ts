@@ -8,23 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import type { Hono } from 'hono';
-import { resolveConfig } from '../../src/config/load.js';
-import { startEngine } from '../../src/engine/engine.js';
-import { startEngineWorker } from '../../src/engine/runtime.js';
-import { createApp } from '../../src/http/app.js';
-import { listen } from '../../src/http/server.js';
-import type { Worker } from '../../src/jobs/worker.js';
-import { silentLogger } from '../../src/observability/logger.js';
 import type { Fault } from '../../src/simulator/faults.js';
 import { payAsCustomer } from '../../src/simulator/stripe/customer.js';
 import { startStripeSimulator } from '../../src/simulator/stripe/server.js';
 import type { StripeScenario, StripeSimulator } from '../../src/simulator/stripe/types.js';
-import { createStore } from '../../src/store/db.js';
 import {
   createPayment,
   effects,
@@ -32,8 +20,9 @@ import {
   inboxAt,
   paymentOf,
   type Quittance,
-  SHOP,
   signalsOf,
+  startGatewayQuittance,
+  until,
 } from './harness.js';
 
 const ACCOUNT = 'shop-stripe';
@@ -59,67 +48,21 @@ async function setup(
     timeScale: 0.0001,
     seed: 23,
   });
-  const dir = mkdtempSync(join(tmpdir(), 'quittance-stripe-e2e-'));
-  const file = join(dir, 'e2e.db');
-  const store = createStore(`sqlite:${file}`);
-  const apiKey = `e2e_${randomBytes(12).toString('hex')}`;
-  let app: Hono | undefined;
-  const server = await listen(
-    (request, env) => (app ? app.fetch(request, env) : new Response('starting', { status: 503 })),
-    '127.0.0.1',
-    0,
-  );
-  const config = resolveConfig(
-    {
-      database: `sqlite:${file}`,
-      apiKeys: [apiKey],
-      logLevel: 'silent',
-      reconcile: { schedule: options.reconcile ?? '1h', returnTimeout: '5s' },
-      worker: { enabled: true, concurrency: 4, pollInterval: '50ms', lease: '10s' },
-      accounts: [
-        {
-          id: ACCOUNT,
-          gateway: 'stripe',
-          mode: 'test',
-          credentials: {
-            secretKey,
-            webhookSecret,
-            ...(options.roll && { previousWebhookSecret }),
-            apiBase: sim.apiBase,
-          },
-          shop: { ...SHOP },
-        },
-      ],
+  const q = await startGatewayQuittance(t, {
+    account: {
+      id: ACCOUNT,
+      gateway: 'stripe',
+      credentials: {
+        secretKey,
+        webhookSecret,
+        ...(options.roll && { previousWebhookSecret }),
+        apiBase: sim.apiBase,
+      },
     },
-    {},
-  );
-  const engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
-  app = createApp(engine);
-  const worker: Worker = startEngineWorker(engine);
-  const q: Quittance = {
-    url: server.url,
-    engine,
-    apiKey,
-    async close() {
-      await worker.stop(5_000);
-      await server.close();
-      await sim.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  t.after(() => q.close());
+    ...(options.reconcile && { reconcile: options.reconcile }),
+    simulator: sim,
+  });
   return { q, sim, webhookSecret };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function pay(s: Setup, scenario: StripeScenario, faults: Fault[] = [], followReturn = false) {

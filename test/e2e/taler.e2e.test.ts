@@ -9,24 +9,20 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import type { Hono } from 'hono';
-import { resolveConfig } from '../../src/config/load.js';
-import { startEngine } from '../../src/engine/engine.js';
 import { refundPayment } from '../../src/engine/refund.js';
-import { startEngineWorker } from '../../src/engine/runtime.js';
-import { createApp } from '../../src/http/app.js';
-import { listen } from '../../src/http/server.js';
-import type { Worker } from '../../src/jobs/worker.js';
-import { silentLogger } from '../../src/observability/logger.js';
 import type { Fault } from '../../src/simulator/faults.js';
 import { startTalerSimulator } from '../../src/simulator/taler/server.js';
 import type { TalerSimulator } from '../../src/simulator/taler/types.js';
-import { createStore } from '../../src/store/db.js';
-import { api, inboxAt, paymentOf, type Quittance, SHOP, signalsOf } from './harness.js';
+import {
+  api,
+  inboxAt,
+  paymentOf,
+  type Quittance,
+  signalsOf,
+  startGatewayQuittance,
+  until,
+} from './harness.js';
 
 const ACCOUNT = 'shop-taler';
 const NOTIFY_PATH = `/notify/${ACCOUNT}`;
@@ -47,75 +43,28 @@ async function setup(
 ): Promise<Setup> {
   const token = `secret-token:${randomBytes(12).toString('hex')}`;
   const sim = await startTalerSimulator({ tokens: [token], currency: 'KUDOS', timeScale: 0.0001, seed: 5 });
-  const dir = mkdtempSync(join(tmpdir(), 'quittance-taler-e2e-'));
-  const file = join(dir, 'e2e.db');
-  const store = createStore(`sqlite:${file}`);
-  const apiKey = `e2e_${randomBytes(12).toString('hex')}`;
-  let app: Hono | undefined;
-  const server = await listen(
-    (request, env) => (app ? app.fetch(request, env) : new Response('starting', { status: 503 })),
-    '127.0.0.1',
-    0,
-  );
-  const config = resolveConfig(
-    {
-      database: `sqlite:${file}`,
-      apiKeys: [apiKey],
-      logLevel: 'silent',
-      reconcile: { schedule: options.reconcile ?? '1h', returnTimeout: '5s' },
-      worker: { enabled: true, concurrency: 4, pollInterval: '50ms', lease: '60s' },
-      accounts: [
-        {
-          id: ACCOUNT,
-          gateway: 'taler',
-          mode: 'test',
-          credentials: {
-            backendUrl: sim.backendUrl,
-            token,
-            currency: 'KUDOS',
-            refundDelaySeconds: 3600,
-            ...(options.payDeadlineSeconds !== undefined && {
-              payDeadlineSeconds: options.payDeadlineSeconds,
-            }),
-          },
-          shop: { ...SHOP },
-        },
-      ],
+  const q = await startGatewayQuittance(t, {
+    account: {
+      id: ACCOUNT,
+      gateway: 'taler',
+      credentials: {
+        backendUrl: sim.backendUrl,
+        token,
+        currency: 'KUDOS',
+        refundDelaySeconds: 3600,
+        ...(options.payDeadlineSeconds !== undefined && {
+          payDeadlineSeconds: options.payDeadlineSeconds,
+        }),
+      },
     },
-    {},
-  );
-  const engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
-  app = createApp(engine);
-  sim.configureQuittanceWebhooks(`${server.url}${NOTIFY_PATH}`);
-  let worker: Worker | undefined;
-  const q: Quittance = {
-    url: server.url,
-    engine,
-    apiKey,
-    async close() {
-      await worker?.stop(5_000);
-      await server.close();
-      await sim.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  t.after(() => q.close());
-  const startWorker = () => {
-    worker ??= startEngineWorker(engine);
-  };
-  if (options.worker ?? true) startWorker();
+    ...(options.reconcile && { reconcile: options.reconcile }),
+    lease: '60s',
+    worker: options.worker ?? true,
+    simulator: sim,
+    onUrl: (url) => sim.configureQuittanceWebhooks(`${url}${NOTIFY_PATH}`),
+  });
+  const startWorker = q.startWorker;
   return { q, sim, startWorker };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 let orders = 0;
