@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { parseShopperAction, type ShopperAction } from '../_shared/action.js';
+import { readShopperChoice } from '../_shared/action.js';
 import { is2xx } from '../_shared/attempt.js';
 import { BodyTooLargeError, pathOf, readBody, sendHtml, sendJson, wantsJson } from '../_shared/http.js';
 import { closeServer, listen } from '../_shared/listen.js';
 import { afterDelays, createNotifier, type DeliveryJob } from '../_shared/notifier.js';
 import { createRandom, type SimRandom } from '../_shared/random.js';
-import { delayOf, dropsAttempt, type Fault, FaultError, hasFault } from '../faults.js';
+import { delayOf, dropsAttempt, type Fault, hasFault } from '../faults.js';
 import { createClock, RETRY_DELAYS_MS } from './clock.js';
 import { notificationBody } from './notification.js';
 import {
@@ -140,28 +140,14 @@ export async function startAdyenSimulator(options: AdyenSimulatorOptions): Promi
   }
 
   async function shopperActs(req: IncomingMessage, res: ServerResponse) {
-    let action: ShopperAction;
-    try {
-      action = parseShopperAction(await readBody(req), true);
-    } catch (err) {
-      if (err instanceof FaultError || err instanceof SyntaxError) {
-        return sendJson(res, 400, { error: { code: 'bad-field', message: err.message } });
-      }
-      throw err;
-    }
-    const link = typeof action.txn === 'string' ? byId.get(action.txn) : undefined;
-    if (!link)
-      return sendJson(res, 404, { error: { code: 'bad-field', field: 'txn', message: 'unknown link' } });
-    if (!ADYEN_SCENARIOS.includes(action.scenario as AdyenScenario)) {
-      return sendJson(res, 400, {
-        error: { code: 'bad-field', field: 'scenario', message: `one of ${ADYEN_SCENARIOS.join(', ')}` },
-      });
-    }
-    if (link.scenario !== null) {
-      return sendJson(res, 409, { error: { code: 'bad-field', field: 'txn', message: 'this link is used' } });
-    }
-    act(link, action.scenario as AdyenScenario, action.faults);
-    sendJson(res, 200, { returnUrl: link.returnUrl });
+    const choice = await readShopperChoice(req, res, {
+      find: (id) => byId.get(id),
+      scenarios: ADYEN_SCENARIOS,
+      noun: 'link',
+    });
+    if (!choice) return;
+    act(choice.txn, choice.scenario, choice.faults);
+    sendJson(res, 200, { returnUrl: choice.txn.returnUrl });
   }
 
   /** The shopper acted: schedule the notifications (faults included). */

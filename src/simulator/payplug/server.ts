@@ -1,16 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { parseShopperAction, type ShopperAction } from '../_shared/action.js';
+import { readShopperChoice } from '../_shared/action.js';
 import { BodyTooLargeError, pathOf, readBody, sendHtml, sendJson, wantsJson } from '../_shared/http.js';
 import { closeServer, listen } from '../_shared/listen.js';
 import { createRandom } from '../_shared/random.js';
-import { FaultError } from '../faults.js';
 import { createClock } from './clock.js';
 import { createNotifier } from './notifier.js';
 import { act, type PaymentContext, paymentId, paymentObject } from './payment.js';
 import {
   type ApiCall,
   PAYPLUG_SCENARIOS,
-  type PayplugScenario,
   type PayplugSimulator,
   type PayplugSimulatorOptions,
   type SimPayment,
@@ -111,17 +109,14 @@ export async function startPayplugSimulator(options: PayplugSimulatorOptions): P
   }
 
   async function shopperActs(req: IncomingMessage, res: ServerResponse) {
-    let action: ShopperAction;
-    try {
-      // JSON only: PayPlug's simulated page has no form.
-      action = parseShopperAction(await readBody(req), true);
-    } catch (err) {
-      if (err instanceof FaultError || err instanceof SyntaxError) {
-        return sendJson(res, 400, { error: { code: 'bad-field', message: err.message } });
-      }
-      throw err;
-    }
-    if (action.faults.some((f) => f.kind === 'reorder')) {
+    // JSON only: PayPlug's simulated page has no form.
+    const choice = await readShopperChoice(req, res, {
+      find: (id) => byId.get(id),
+      scenarios: PAYPLUG_SCENARIOS,
+      noun: 'payment',
+    });
+    if (!choice) return;
+    if (choice.faults.some((f) => f.kind === 'reorder')) {
       return sendJson(res, 400, {
         error: {
           code: 'bad-field',
@@ -130,24 +125,7 @@ export async function startPayplugSimulator(options: PayplugSimulatorOptions): P
         },
       });
     }
-    const payment = typeof action.txn === 'string' ? byId.get(action.txn) : undefined;
-    if (!payment)
-      return sendJson(res, 404, { error: { code: 'bad-field', field: 'txn', message: 'unknown payment' } });
-    if (!PAYPLUG_SCENARIOS.includes(action.scenario as PayplugScenario)) {
-      return sendJson(res, 400, {
-        error: {
-          code: 'bad-field',
-          field: 'scenario',
-          message: `scenario must be one of ${PAYPLUG_SCENARIOS.join(', ')}`,
-        },
-      });
-    }
-    if (payment.scenario !== null) {
-      return sendJson(res, 409, {
-        error: { code: 'bad-field', field: 'txn', message: 'this payment is already over' },
-      });
-    }
-    sendJson(res, 200, act(ctx, payment, action.scenario as PayplugScenario, action.faults));
+    sendJson(res, 200, act(ctx, choice.txn, choice.scenario, choice.faults));
   }
 
   const server = createServer((req, res) => {

@@ -1,20 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { secretKey, signStandardWebhook } from '../../gateways/standard-webhooks/signature.js';
-import { parseShopperAction } from '../_shared/action.js';
+import { readShopperChoice } from '../_shared/action.js';
 import { is2xx } from '../_shared/attempt.js';
-import {
-  BodyTooLargeError,
-  pathOf,
-  queryOf,
-  readBody,
-  sendHtml,
-  sendJson,
-  wantsJson,
-} from '../_shared/http.js';
+import { pathOf, queryOf, sendHtml, sendJson, wantsJson } from '../_shared/http.js';
 import { closeServer, listen } from '../_shared/listen.js';
 import { afterDelays, createNotifier } from '../_shared/notifier.js';
 import { createRandom } from '../_shared/random.js';
-import { delayOf, dropsAttempt, FaultError, hasFault } from '../faults.js';
+import { delayOf, dropsAttempt, hasFault } from '../faults.js';
 import { SCENARIOS, type Scenario } from '../platform.js';
 import { createClock, RETRY_DELAYS_MS } from './clock.js';
 import { EVENTS, payloadOf } from './payload.js';
@@ -111,26 +103,24 @@ export async function startStandardWebhooksSimulator(
   }
 
   async function shopperActs(req: IncomingMessage, res: ServerResponse) {
-    let action: ReturnType<typeof parseShopperAction>;
-    try {
-      action = parseShopperAction(await readBody(req), true);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: error.message });
-      const message = error instanceof FaultError ? error.message : 'the action is not valid JSON';
-      return sendJson(res, 400, { error: message });
-    }
-    const p = typeof action.txn === 'string' ? byTxn.get(action.txn) : undefined;
-    if (!p) return sendJson(res, 404, { error: 'unknown txn' });
-    if (p.scenario !== null) return sendJson(res, 409, { error: 'already acted' });
-    if (!(SCENARIOS as readonly unknown[]).includes(action.scenario)) {
-      return sendJson(res, 400, { error: `scenario must be one of ${SCENARIOS.join(', ')}` });
-    }
-    if (hasFault(action.faults, 'drop-all')) {
+    const choice = await readShopperChoice(req, res, {
+      find: (txn) => byTxn.get(txn),
+      scenarios: SCENARIOS,
+      noun: 'payment',
+    });
+    if (!choice) return;
+    if (hasFault(choice.faults, 'drop-all')) {
       // With no status API to fall back on, a sender that never gets through leaves nothing to compare with.
-      return sendJson(res, 400, { error: 'drop-all is not simulated: a generic sender has no status API' });
+      return sendJson(res, 400, {
+        error: {
+          code: 'bad-field',
+          field: 'faults',
+          message: 'drop-all is not simulated: a generic sender has no status API',
+        },
+      });
     }
-    act(p, action.scenario as Scenario, action.faults);
-    sendJson(res, 200, { returnUrl: p.returnUrl });
+    act(choice.txn, choice.scenario, choice.faults);
+    sendJson(res, 200, { returnUrl: choice.txn.returnUrl });
   }
 
   function act(p: SimPayment, scenario: Scenario, faults: SimPayment['faults']) {

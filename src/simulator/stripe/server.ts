@@ -1,17 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { decodeForm } from '../../gateways/_shared/form-codec.js';
-import { parseShopperAction, type ShopperAction } from '../_shared/action.js';
+import { readShopperChoice } from '../_shared/action.js';
 import { BodyTooLargeError, pathOf, readBody, sendHtml, sendJson, wantsJson } from '../_shared/http.js';
 import { closeServer, listen } from '../_shared/listen.js';
 import { createRandom } from '../_shared/random.js';
-import { FaultError } from '../faults.js';
 import { createClock, createNotifier } from './notifier.js';
 import { intentObject, sessionObject } from './objects.js';
 import { act, type SessionContext } from './session.js';
 import {
   type SimSession,
   STRIPE_SCENARIOS,
-  type StripeScenario,
   type StripeSimulator,
   type StripeSimulatorOptions,
 } from './types.js';
@@ -176,33 +174,12 @@ export async function startStripeSimulator(options: StripeSimulatorOptions): Pro
   }
 
   async function shopperActs(req: IncomingMessage, res: ServerResponse) {
-    let action: ShopperAction;
-    try {
-      action = parseShopperAction(await readBody(req), true);
-    } catch (err) {
-      if (err instanceof FaultError || err instanceof SyntaxError) {
-        return sendJson(res, 400, { error: { code: 'bad-field', message: err.message } });
-      }
-      throw err;
-    }
-    const session = typeof action.txn === 'string' ? byId.get(action.txn) : undefined;
-    if (!session)
-      return sendJson(res, 404, { error: { code: 'bad-field', field: 'txn', message: 'unknown session' } });
-    if (!STRIPE_SCENARIOS.includes(action.scenario as StripeScenario)) {
-      return sendJson(res, 400, {
-        error: {
-          code: 'bad-field',
-          field: 'scenario',
-          message: `scenario must be one of ${STRIPE_SCENARIOS.join(', ')}`,
-        },
-      });
-    }
-    if (session.scenario !== null) {
-      return sendJson(res, 409, {
-        error: { code: 'bad-field', field: 'txn', message: 'this session is already over' },
-      });
-    }
-    sendJson(res, 200, act(ctx, session, action.scenario as StripeScenario, action.faults));
+    const choice = await readShopperChoice(req, res, {
+      find: (id) => byId.get(id),
+      scenarios: STRIPE_SCENARIOS,
+      noun: 'session',
+    });
+    if (choice) sendJson(res, 200, act(ctx, choice.txn, choice.scenario, choice.faults));
   }
 
   const server = createServer((req, res) => {
