@@ -1,4 +1,5 @@
 import { money, QuittanceError } from '../../core/index.js';
+import { isObject } from '../_shared/json.js';
 import { clip, mediaType } from '../_shared/request.js';
 import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
 import type { AdyenCredentials } from './credentials.js';
@@ -225,10 +226,6 @@ export function adyenOfflineAccount(input: {
 
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function rejected(code: 'SIGNATURE_MISSING' | 'SIGNATURE_MISMATCH', reason: string): Verdict {

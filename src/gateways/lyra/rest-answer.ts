@@ -1,6 +1,8 @@
 import type { SignalSource } from '../../core/index.js';
 import { money } from '../../core/index.js';
 import { hmacSha256, safeEqual } from '../_shared/crypto.js';
+import { isObject, text } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { Verdict } from '../gateway.js';
 import { merchantRefOf } from './checkout.js';
 import type { LyraCredentials } from './credentials.js';
@@ -21,7 +23,6 @@ import { type LyraTransaction, readTransaction, utcDay } from './status.js';
 export const KR_ANSWER = 'kr-answer';
 
 type Fields = Readonly<Record<string, string>>;
-type Json = Record<string, unknown>;
 
 /** kr-hash-key → which credential keys the hash, and what the merchant must look for in the Back Office. */
 const HASH_KEYS = {
@@ -181,19 +182,6 @@ function merchantRefOfTransaction(transaction: LyraTransaction): string | undefi
   const { legacyTransId, legacyTransDate } = transaction;
   const day = legacyTransDate ? utcDay(legacyTransDate) : undefined;
   return legacyTransId && day ? merchantRefOf(day, legacyTransId) : undefined;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function clip(value: string, max = 40): string {
-  const chars = Array.from(value);
-  return chars.length > max ? `${chars.slice(0, max).join('')}…` : value;
 }
 
 function rejected(

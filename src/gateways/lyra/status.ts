@@ -1,4 +1,7 @@
 import { money, type PaymentStatus } from '../../core/index.js';
+import { callApi, shownUrl } from '../_shared/api-call.js';
+import { isObject, type Json, text } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { GatewayAccount, GatewaySignal, StatusAnswer, StatusIo, StatusQuery } from '../gateway.js';
 import { type LyraCredentials, lyraRestUrl } from './credentials.js';
 import { mapLyraStatus } from './map.js';
@@ -22,7 +25,6 @@ import { mapLyraStatus } from './map.js';
  */
 
 type Account = GatewayAccount<LyraCredentials>;
-type Json = Readonly<Record<string, unknown>>;
 
 /**
  * Error codes relied on. `[PREFIX]_[CODE]`; INT = "integration error (on the merchant side)", PSP = "error on the PSP
@@ -262,11 +264,10 @@ type Call =
 async function callLyra(account: Account, service: string, body: Json, io: StatusIo): Promise<Call> {
   const { siteId, restPassword = '' } = account.credentials;
   const url = lyraRestUrl(account.credentials) + service;
-  const where = `Lyra's REST API (${service} at ${shown(url)})`;
-  let status: number;
-  let content: string;
-  try {
-    const response = await io.fetch(url, {
+  const where = `Lyra's REST API (${service} at ${shownUrl(url)})`;
+  const result = await callApi(
+    url,
+    {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${siteId}:${restPassword}`, 'utf8').toString('base64')}`,
@@ -274,23 +275,15 @@ async function callLyra(account: Account, service: string, body: Json, io: Statu
         accept: 'application/json',
       },
       body: JSON.stringify(body),
-      signal: io.signal,
-      // A redirect would resend the credentials elsewhere; the API never redirects, so one means a wrong restUrl.
-      redirect: 'manual',
-    });
-    status = response.status;
-    content = await response.text();
-  } catch (error) {
-    if (io.signal.aborted) {
-      return { kind: 'failed', answer: failed(true, `${where} did not answer in time; asking again later.`) };
-    }
-    return {
-      kind: 'failed',
-      answer: failed(true, `${where} could not be reached (${networkError(error)}); asking again later.`),
-    };
+    },
+    io,
+  );
+  if (result.kind === 'unreachable') {
+    const why = result.timedOut ? 'did not answer in time' : `could not be reached (${result.detail})`;
+    return { kind: 'failed', answer: failed(true, `${where} ${why}; asking again later.`) };
   }
-
-  const envelope = parseEnvelope(account, content);
+  const { status } = result;
+  const envelope = parseEnvelope(account, result.json);
   if (status === 401 || status === 403) {
     const code = envelope?.kind === 'error' ? `, ${clip(envelope.code, 16)}` : '';
     return {
@@ -324,13 +317,7 @@ type Envelope =
   | { readonly kind: 'error'; readonly code: string; readonly message: string };
 
 /** Lyra's own words (error code and message) are quoted in reasons: scrubbed of the password, come what may. */
-function parseEnvelope(account: Account, content: string): Envelope | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(content);
-  } catch {
-    return undefined;
-  }
+function parseEnvelope(account: Account, json: unknown): Envelope | undefined {
   if (!isObject(json) || !isObject(json.answer)) return undefined;
   if (json.status === 'SUCCESS') return { kind: 'success', answer: json.answer };
   if (json.status === 'ERROR') {
@@ -386,34 +373,7 @@ function failed(retryable: boolean, reason: string): StatusAnswer {
   return { kind: 'failed', code: 'GATEWAY_UNAVAILABLE', reason, retryable };
 }
 
-/** `fetch failed` says little; undici puts the socket error (ECONNREFUSED…) in `cause`. */
-function networkError(error: unknown): string {
-  const cause = error instanceof Error && isObject(error.cause) ? error.cause : undefined;
-  const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return clip(code ? `${message}: ${code}` : message, 127);
-}
-
-/** The URL without user info or query, should the configured one carry any. */
-function shown(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`;
-}
-
 function redact(account: Account, said: string): string {
   const { restPassword } = account.credentials;
   return restPassword ? said.split(restPassword).join('[redacted]') : said;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function clip(value: string, max = 40): string {
-  const chars = Array.from(value);
-  return chars.length > max ? `${chars.slice(0, max).join('')}…` : value;
 }

@@ -1,6 +1,8 @@
+import { callApi, scrubbed, shownUrl } from '../_shared/api-call.js';
+import { isObject } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { GatewayAccount } from '../gateway.js';
 import { type PayplugCredentials, payplugHeaders, payplugUrl } from './credentials.js';
-import { isObject } from './map.js';
 
 /** What one call to PayPlug's API gave, before any meaning is read into it. */
 export type ApiResult =
@@ -24,9 +26,8 @@ export interface ApiError {
 }
 
 /**
- * One authenticated JSON call (payplug-php `HttpClient::request`: Bearer key, PayPlug-Version, JSON both ways). Only
- * `io.fetch`, always with `io.signal`. Redirects are not followed: the API never redirects, and following one would
- * send the secret key elsewhere (payplug-php follows them; we do not). PayPlug's words are scrubbed of the key.
+ * One authenticated JSON call (payplug-php `HttpClient::request`: Bearer key, PayPlug-Version, JSON both ways),
+ * redirects not followed (payplug-php follows them; we do not: see callApi). PayPlug's words are scrubbed of the key.
  */
 export async function callPayplug(
   account: GatewayAccount<PayplugCredentials>,
@@ -36,36 +37,24 @@ export async function callPayplug(
   io: { readonly fetch: typeof fetch; readonly signal: AbortSignal },
 ): Promise<ApiResult> {
   const { credentials } = account;
-  let status: number;
-  let content: string;
-  try {
-    const response = await io.fetch(payplugUrl(credentials, path), {
+  const result = await callApi(
+    payplugUrl(credentials, path),
+    {
       method,
       headers: {
         ...payplugHeaders(credentials),
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      redirect: 'manual',
-      signal: io.signal,
-    });
-    status = response.status;
-    content = await response.text();
-  } catch (error) {
-    return { kind: 'unreachable', timedOut: io.signal.aborted, detail: networkError(error) };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(content);
-  } catch {
-    json = undefined;
-  }
-  return { kind: 'answer', status, json, error: readError(account, json) };
+      body: body === undefined ? undefined : JSON.stringify(body),
+    },
+    io,
+  );
+  return result.kind === 'answer' ? { ...result, error: readError(account, result.json) } : result;
 }
 
 function readError(account: GatewayAccount<PayplugCredentials>, json: unknown): ApiError | undefined {
   if (!isObject(json) || (json.object !== 'error' && typeof json.message !== 'string')) return undefined;
-  const scrub = (value: string) => clip(value.split(account.credentials.secretKey).join('[redacted]'), 160);
+  const scrub = (value: string) => scrubbed(value, [account.credentials.secretKey]);
   const details = isObject(json.details)
     ? Object.entries(json.details)
         .slice(0, 5)
@@ -84,21 +73,7 @@ export function said(error: ApiError | undefined): string {
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
-/** `fetch failed` says little; undici puts the socket error (ECONNREFUSED…) in `cause`. */
-function networkError(error: unknown): string {
-  const cause = error instanceof Error && isObject(error.cause) ? error.cause : undefined;
-  const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return clip(code ? `${message}: ${code}` : message, 127);
-}
-
-export function clip(value: string, max = 40): string {
-  const chars = Array.from(value.replace(/[\p{Cc}]+/gu, ' '));
-  return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
-}
-
 /** The API base without user info or query, for messages. */
 export function shownBase(credentials: PayplugCredentials): string {
-  const url = new URL(payplugUrl(credentials, ''));
-  return `${url.origin}${url.pathname}`;
+  return shownUrl(payplugUrl(credentials, ''));
 }

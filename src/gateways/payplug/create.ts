@@ -1,8 +1,10 @@
 import { QuittanceError } from '../../core/index.js';
+import { isObject } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { Checkout, CheckoutRequest, GatewayAccount } from '../gateway.js';
-import { callPayplug, clip, said, shownBase } from './api.js';
+import { callPayplug, said, shownBase } from './api.js';
 import { keyModeProblem, type PayplugCredentials } from './credentials.js';
-import { isObject, PAYMENT_ID } from './map.js';
+import { PAYMENT_ID } from './map.js';
 
 type Account = GatewayAccount<PayplugCredentials>;
 

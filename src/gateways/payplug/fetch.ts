@@ -1,4 +1,5 @@
 import { money, type SignalSource } from '../../core/index.js';
+import { clip } from '../_shared/request.js';
 import type {
   DeferredCheck,
   GatewayAccount,
@@ -7,7 +8,7 @@ import type {
   StatusIo,
   StatusQuery,
 } from '../gateway.js';
-import { callPayplug, clip, said, shownBase } from './api.js';
+import { callPayplug, said, shownBase } from './api.js';
 import { keyModeProblem, type PayplugCredentials } from './credentials.js';
 import { mapPayplugPayment, PAYMENT_ID, type PayplugPayment, readPayment } from './map.js';
 

@@ -1,7 +1,8 @@
 import type { PaymentStatus } from '../../core/index.js';
+import { describe, isObject } from '../_shared/json.js';
 import type { GatewayAccount, NotificationCheck, RawRequest } from '../gateway.js';
 import type { PayplugCredentials } from './credentials.js';
-import { describe, isObject, mapPayplugPayment, PAYMENT_ID, REFUND_ID, readPayment } from './map.js';
+import { mapPayplugPayment, PAYMENT_ID, REFUND_ID, readPayment } from './map.js';
 
 /**
  * A PayPlug notification: a POST whose JSON body is the resource that changed, a payment or a refund

@@ -1,6 +1,7 @@
+import { callApi, scrubbed, shownUrl } from '../_shared/api-call.js';
+import { isObject } from '../_shared/json.js';
 import type { GatewayAccount } from '../gateway.js';
 import { type StripeCredentials, stripeUrl } from './credentials.js';
-import { clip, isObject } from './map.js';
 
 export type ApiResult =
   | { readonly kind: 'answer'; readonly status: number; readonly json: unknown; readonly error: string }
@@ -48,10 +49,9 @@ export async function callStripe(
   idempotencyKey?: string,
 ): Promise<ApiResult> {
   const { credentials } = account;
-  let status: number;
-  let content: string;
-  try {
-    const response = await io.fetch(stripeUrl(credentials, path), {
+  const result = await callApi(
+    stripeUrl(credentials, path),
+    {
       method,
       headers: {
         authorization: `Bearer ${credentials.secretKey}`,
@@ -60,39 +60,18 @@ export async function callStripe(
         ...(idempotencyKey !== undefined && { 'idempotency-key': idempotencyKey }),
         ...(params !== undefined && { 'content-type': 'application/x-www-form-urlencoded' }),
       },
-      ...(params !== undefined && { body: formEncode(params).join('&') }),
-      redirect: 'manual',
-      signal: io.signal,
-    });
-    status = response.status;
-    content = await response.text();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const cause = error instanceof Error && isObject(error.cause) ? error.cause.code : undefined;
-    return {
-      kind: 'unreachable',
-      timedOut: io.signal.aborted,
-      detail: clip(typeof cause === 'string' ? `${message}: ${cause}` : message, 127),
-    };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(content);
-  } catch {
-    json = undefined;
-  }
+      body: params === undefined ? undefined : formEncode(params).join('&'),
+    },
+    io,
+  );
+  if (result.kind === 'unreachable') return result;
+  const { json } = result;
   const error = isObject(json) && isObject(json.error) ? json.error : undefined;
   const said = error && typeof error.message === 'string' ? error.message : '';
-  return {
-    kind: 'answer',
-    status,
-    json,
-    error: clip(said.split(credentials.secretKey).join('[redacted]'), 160),
-  };
+  return { ...result, error: scrubbed(said, [credentials.secretKey]) };
 }
 
 /** The API base without user info or query, for messages. */
 export function shownBase(credentials: StripeCredentials): string {
-  const url = new URL(stripeUrl(credentials, ''));
-  return `${url.origin}${url.pathname}`;
+  return shownUrl(stripeUrl(credentials, ''));
 }

@@ -1,8 +1,8 @@
 import { QuittanceError } from '../../core/index.js';
+import { isObject } from '../_shared/json.js';
 import type { Checkout, CheckoutRequest, GatewayAccount } from '../gateway.js';
 import { callStripe, shownBase } from './api.js';
 import { keyModeProblem, type StripeCredentials } from './credentials.js';
-import { isObject } from './map.js';
 
 type Account = GatewayAccount<StripeCredentials>;
 

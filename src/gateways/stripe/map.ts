@@ -1,7 +1,7 @@
 import type { Money, PaymentStatus } from '../../core/index.js';
 import { isKnownCurrency, money } from '../../core/index.js';
-
-type Json = Readonly<Record<string, unknown>>;
+import { describe, isObject, type Json, text } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 
 /**
  * What one Stripe object (a Checkout Session, a PaymentIntent or a Charge) says about a payment, in our words. Field
@@ -145,14 +145,14 @@ export function readPaymentIntent(intent: Json, event?: StripeEventType): Stripe
       return { ...base, status: 'pending', gatewayStatus };
     case 'canceled': {
       const reason = text(intent.cancellation_reason) ?? 'none';
-      base.facts.cancellation_reason = clip(reason);
+      base.facts.cancellation_reason = clip(reason, 64);
       const expired = reason === 'abandoned' || reason === 'automatic';
       return { ...base, status: expired ? 'expired' : 'cancelled', gatewayStatus };
     }
     default: {
       const error = isObject(intent.last_payment_error) ? intent.last_payment_error : undefined;
       if (error)
-        base.facts.last_payment_error = clip(text(error.decline_code) ?? text(error.code) ?? 'unknown');
+        base.facts.last_payment_error = clip(text(error.decline_code) ?? text(error.code) ?? 'unknown', 64);
       const decided = event !== undefined && event !== 'payment_intent.created';
       // A refused attempt or a step the customer still has to take (3-D Secure): the Checkout page is still open.
       return { ...base, status: decided ? 'pending' : null, gatewayStatus };
@@ -209,23 +209,4 @@ function ours(value: unknown): string | undefined {
 
 function isMinorUnits(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function clip(value: string, max = 64): string {
-  const chars = Array.from(value.replace(/[\p{Cc}]+/gu, ' '));
-  return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
-}
-
-/** A value from the message, quoted short in a reason. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  return clip(JSON.stringify(value) ?? String(value), 40);
 }

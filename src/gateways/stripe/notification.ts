@@ -1,10 +1,9 @@
+import { describe, isObject } from '../_shared/json.js';
 import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
 import { type StripeCredentials, webhookSecretsOf } from './credentials.js';
 import {
-  describe,
   EVENT_OBJECTS,
   isMappedEvent,
-  isObject,
   readCharge,
   readPaymentIntent,
   readSession,

@@ -1,7 +1,9 @@
+import { isObject } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { GatewayAccount, StatusAnswer, StatusIo, StatusQuery } from '../gateway.js';
 import { callStripe, shownBase } from './api.js';
 import { keyModeProblem, type StripeCredentials } from './credentials.js';
-import { clip, isObject, readPaymentIntent, readSession } from './map.js';
+import { readPaymentIntent, readSession } from './map.js';
 import { signalOf } from './notification.js';
 
 /**
@@ -32,24 +34,27 @@ export async function fetchStripeStatus(
   }
   const said = result.error ? `: ${result.error}` : '';
   const problem = httpProblem(result.status, where, said);
-  if (result.status === 404) return { kind: 'not-found', reason: `${where} has no ${clip(ref)}${said}` };
+  if (result.status === 404) return { kind: 'not-found', reason: `${where} has no ${clip(ref, 64)}${said}` };
   if (problem) return problem;
   const object = isObject(result.json) ? result.json : {};
   const reading = isSession ? readSession(object) : readPaymentIntent(object);
   if (typeof reading === 'string')
     return failed(false, `${where} answered something quittance cannot read: ${reading}`);
   if (object.id !== ref)
-    return failed(false, `${where} answered about ${clip(String(object.id))} instead of ${clip(ref)}`);
+    return failed(
+      false,
+      `${where} answered about ${clip(String(object.id), 64)} instead of ${clip(ref, 64)}`,
+    );
   if (typeof object.livemode === 'boolean' && object.livemode !== (account.mode === 'live')) {
     return failed(
       false,
-      `${where} says ${clip(ref)} is ${object.livemode ? 'live' : 'a test payment'}, but the account ${account.id} is ${account.mode}`,
+      `${where} says ${clip(ref, 64)} is ${object.livemode ? 'live' : 'a test payment'}, but the account ${account.id} is ${account.mode}`,
     );
   }
   if (reading.paymentId !== undefined && reading.paymentId !== query.paymentId) {
     return failed(
       false,
-      `${where} says ${clip(ref)} belongs to quittance's ${clip(reading.paymentId)}, not ${clip(query.paymentId)}`,
+      `${where} says ${clip(ref, 64)} belongs to quittance's ${clip(reading.paymentId, 64)}, not ${clip(query.paymentId, 64)}`,
     );
   }
   const signal = signalOf({ ...reading, paymentId: query.paymentId }, 'poll');
@@ -82,7 +87,7 @@ async function searchByMetadata(
   const data = isObject(result.json) && Array.isArray(result.json.data) ? result.json.data : [];
   const intent = data.find(isObject);
   if (intent === undefined) {
-    return { kind: 'not-found', reason: `${where} has no PaymentIntent for ${clip(query.paymentId)}` };
+    return { kind: 'not-found', reason: `${where} has no PaymentIntent for ${clip(query.paymentId, 64)}` };
   }
   const reading = readPaymentIntent(intent);
   if (typeof reading === 'string')

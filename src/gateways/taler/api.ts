@@ -1,3 +1,5 @@
+import { callApi, scrubbed } from '../_shared/api-call.js';
+import { isObject } from '../_shared/json.js';
 import type { GatewayAccount } from '../gateway.js';
 import { bearerToken, type TalerCredentials, talerUrl } from './credentials.js';
 
@@ -12,12 +14,9 @@ export type ApiResult =
     }
   | { readonly kind: 'unreachable'; readonly timedOut: boolean; readonly detail: string };
 
-type Json = Readonly<Record<string, unknown>>;
-
 /**
  * One authenticated JSON call to `{backendUrl}<path>` (docs.taler.net/core/api-merchant.html: `Authorization: Bearer
- * secret-token:…` on every `/private` endpoint). Only `io.fetch`, always with `io.signal`. Redirects are not followed:
- * following one would send the token elsewhere.
+ * secret-token:…` on every `/private` endpoint), redirects not followed (callApi).
  */
 export async function callTaler(
   account: GatewayAccount<TalerCredentials>,
@@ -27,32 +26,21 @@ export async function callTaler(
   io: { readonly fetch: typeof fetch; readonly signal: AbortSignal },
 ): Promise<ApiResult> {
   const { credentials } = account;
-  let status: number;
-  let content: string;
-  try {
-    const response = await io.fetch(talerUrl(credentials, path), {
+  const result = await callApi(
+    talerUrl(credentials, path),
+    {
       method,
       headers: {
         authorization: `Bearer ${bearerToken(credentials)}`,
         accept: 'application/json',
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-      redirect: 'manual',
-      signal: io.signal,
-    });
-    status = response.status;
-    content = await response.text();
-  } catch (error) {
-    return { kind: 'unreachable', timedOut: io.signal.aborted, detail: networkError(error) };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(content);
-  } catch {
-    json = undefined;
-  }
-  return { kind: 'answer', status, json, said: status >= 300 ? errorWords(credentials, json) : '' };
+      body: body === undefined ? undefined : JSON.stringify(body),
+    },
+    io,
+  );
+  if (result.kind === 'unreachable') return result;
+  return { ...result, said: result.status >= 300 ? errorWords(credentials, result.json) : '' };
 }
 
 /**
@@ -61,39 +49,12 @@ export async function callTaler(
  */
 function errorWords(credentials: TalerCredentials, json: unknown): string {
   if (!isObject(json)) return '';
-  const scrub = (value: string) =>
-    clip(
-      value.split(credentials.token).join('[redacted]').split(bearerToken(credentials)).join('[redacted]'),
-      160,
-    );
+  const scrub = (value: string) => scrubbed(value, [bearerToken(credentials), credentials.token]);
   const parts: string[] = [];
   if (typeof json.code === 'number') parts.push(`code ${json.code}`);
   if (typeof json.hint === 'string') parts.push(scrub(json.hint));
   if (typeof json.detail === 'string') parts.push(scrub(json.detail));
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
-}
-
-/** `fetch failed` says little; undici puts the socket error (ECONNREFUSED…) in `cause`. */
-function networkError(error: unknown): string {
-  const cause = error instanceof Error && isObject(error.cause) ? error.cause : undefined;
-  const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return clip(code ? `${message}: ${code}` : message, 127);
-}
-
-export function clip(value: string, max = 40): string {
-  const chars = Array.from(value.replace(/[\p{Cc}]+/gu, ' '));
-  return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
-}
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A value from a message, quoted short in a reason. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  return clip(JSON.stringify(value) ?? String(value), 40);
 }
 
 /**

@@ -1,7 +1,9 @@
 import { QuittanceError } from '../../core/index.js';
+import { isObject } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { Checkout, CheckoutRequest, GatewayAccount } from '../gateway.js';
 import { formatTalerAmount } from './amount.js';
-import { callTaler, clip, isObject, ORDER_ID } from './api.js';
+import { callTaler, ORDER_ID } from './api.js';
 import { payDeadlineSeconds, shownBase, TALER_CURRENCY, type TalerCredentials } from './credentials.js';
 import { getOrder } from './status.js';
 

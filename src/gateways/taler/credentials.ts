@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shownUrl } from '../_shared/api-call.js';
 
 /**
  * GNU Taler merchant backend credentials (shared/protocols.md §5; docs.taler.net/core/api-merchant.html).
@@ -73,6 +74,5 @@ export function payDeadlineSeconds(credentials: TalerCredentials): number {
 
 /** The backend base for messages: origin and path only. */
 export function shownBase(credentials: TalerCredentials): string {
-  const url = new URL(credentials.backendUrl);
-  return `${url.origin}${url.pathname}`;
+  return shownUrl(credentials.backendUrl);
 }

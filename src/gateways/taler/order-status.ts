@@ -1,7 +1,9 @@
 import type { Money, PaymentStatus, SignalSource } from '../../core/index.js';
+import { describe, isObject } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { GatewaySignal } from '../gateway.js';
 import { formatTalerAmount, parseTalerAmount } from './amount.js';
-import { clip, describe, isObject, ORDER_ID } from './api.js';
+import { ORDER_ID } from './api.js';
 
 /**
  * `GET [/instances/$INSTANCE]/private/orders/$ORDER_ID` read strictly (docs.taler.net/core/api-merchant.html

@@ -1,7 +1,9 @@
 import type { Money } from '../../core/index.js';
+import { isObject } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { GatewayAccount, RefundAnswer, StatusIo, StatusQuery } from '../gateway.js';
 import { formatTalerAmount } from './amount.js';
-import { callTaler, clip, isObject } from './api.js';
+import { callTaler } from './api.js';
 import { shownBase, type TalerCredentials } from './credentials.js';
 import { getOrder } from './status.js';
 

@@ -1,6 +1,7 @@
 import type { PaymentStatus, SignalSource } from '../../core/index.js';
+import { clip } from '../_shared/request.js';
 import type { DeferredCheck, GatewayAccount, StatusAnswer, StatusIo, StatusQuery } from '../gateway.js';
-import { callTaler, clip, ORDER_ID } from './api.js';
+import { callTaler, ORDER_ID } from './api.js';
 import { payDeadlineSeconds, shownBase, type TalerCredentials } from './credentials.js';
 import { readOrderStatus, signalOfOrder, type TalerOrder } from './order-status.js';
 

@@ -1,5 +1,6 @@
+import { describe, isObject } from '../_shared/json.js';
 import type { GatewayAccount, NotificationCheck, RawRequest } from '../gateway.js';
-import { describe, isObject, ORDER_ID } from './api.js';
+import { ORDER_ID } from './api.js';
 import type { TalerCredentials } from './credentials.js';
 
 /**

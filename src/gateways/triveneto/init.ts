@@ -1,5 +1,6 @@
 import { currencyExponent, currencyToNumeric, type Money, QuittanceError } from '../../core/index.js';
 import { encodeForm } from '../_shared/form-codec.js';
+import { clip } from '../_shared/request.js';
 import type { Checkout, CheckoutRequest, GatewayAccount } from '../gateway.js';
 import { paymentInitUrl, TRIVENETO_ACTIONS, type TrivenetoCredentials } from './credentials.js';
 import { securityCode } from './security-code.js';
@@ -82,24 +83,24 @@ export function parsePaymentInitAnswer(text: string): PaymentInitAnswer {
   const marker = answer.indexOf('!ERROR!');
   if (marker !== -1) {
     const message = answer.slice(marker + '!ERROR!'.length).trim();
-    return { error: `Consorzio Triveneto refused the PaymentInit: ${clip(message || '(no message)')}` };
+    return { error: `Consorzio Triveneto refused the PaymentInit: ${clip(message || '(no message)', 120)}` };
   }
   const colon = answer.indexOf(':');
   if (colon <= 0)
-    return { error: `Consorzio Triveneto gave an unreadable PaymentInit answer: ${clip(answer)}` };
+    return { error: `Consorzio Triveneto gave an unreadable PaymentInit answer: ${clip(answer, 120)}` };
   const paymentId = answer.slice(0, colon);
   const paymentUrl = answer.slice(colon + 1);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(paymentId)) {
-    return { error: `Consorzio Triveneto gave an unreadable PaymentID in its answer: ${clip(answer)}` };
+    return { error: `Consorzio Triveneto gave an unreadable PaymentID in its answer: ${clip(answer, 120)}` };
   }
   let url: URL;
   try {
     url = new URL(paymentUrl);
   } catch {
-    return { error: `Consorzio Triveneto gave a PaymentURL that is not a URL: ${clip(paymentUrl)}` };
+    return { error: `Consorzio Triveneto gave a PaymentURL that is not a URL: ${clip(paymentUrl, 120)}` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { error: `Consorzio Triveneto gave a PaymentURL that is not http(s): ${clip(paymentUrl)}` };
+    return { error: `Consorzio Triveneto gave a PaymentURL that is not http(s): ${clip(paymentUrl, 120)}` };
   }
   return { paymentId, paymentUrl };
 }
@@ -177,9 +178,4 @@ function describe(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';
   const cause = error.cause as { code?: unknown } | undefined;
   return typeof cause?.code === 'string' ? `${error.message}: ${cause.code}` : error.message;
-}
-
-function clip(value: string): string {
-  const chars = Array.from(value.replace(/[\p{Cc}]+/gu, ' '));
-  return chars.length > 120 ? `${chars.slice(0, 120).join('')}…` : chars.join('');
 }
