@@ -1,5 +1,6 @@
 import { TextDecoder } from 'node:util';
 import type { ByteDecoder } from '../_shared/form-codec.js';
+import { WINDOWS_1252_DECODER } from '../_shared/windows-1252.js';
 
 /**
  * The charsets PayPal documents for its `charset` variable ("What is the charset?": Big5 … ibm-1047), mapped to a
@@ -11,7 +12,6 @@ const WHATWG_LABEL: Readonly<Record<string, string>> = {
   'utf-8': 'utf-8',
   'windows-1250': 'windows-1250',
   'windows-1251': 'windows-1251',
-  'windows-1252': 'windows-1252',
   'windows-1253': 'windows-1253',
   'windows-1254': 'windows-1254',
   'windows-1255': 'windows-1255',
@@ -41,10 +41,12 @@ const WHATWG_LABEL: Readonly<Record<string, string>> = {
 };
 
 /**
- * WHATWG maps the labels `iso-8859-1`, `us-ascii` and `iso-8859-9` to windows-1252/1254, which read bytes 0x80–0x9F
- * differently; PayPal names the real ISO encodings, so these get exact decoders.
+ * WHATWG maps the labels `iso-8859-1` and `us-ascii` to windows-1252, which reads bytes 0x80–0x9F differently;
+ * PayPal names the real ISO encodings, so these get exact decoders. windows-1252 itself is decoded by table: Node
+ * 20's TextDecoder gets its 0x80–0x9F wrong (_shared/windows-1252.ts).
  */
 const EXACT: Readonly<Record<string, ByteDecoder>> = {
+  'windows-1252': WINDOWS_1252_DECODER,
   'iso-8859-1': { encoding: 'iso-8859-1', decode: (bytes) => Buffer.from(bytes).toString('latin1') },
   'us-ascii': {
     encoding: 'us-ascii',

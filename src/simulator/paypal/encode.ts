@@ -1,18 +1,10 @@
-import { TextDecoder } from 'node:util';
+import { windows1252Byte } from '../../gateways/_shared/windows-1252.js';
 import type { SimCharset } from './types.js';
-
-/** windows-1252 as a table: each character to its byte, built from the WHATWG decoder of every byte. */
-const WINDOWS_1252 = (() => {
-  const decoder = new TextDecoder('windows-1252');
-  const table = new Map<string, number>();
-  for (let b = 0; b < 256; b++) table.set(decoder.decode(Uint8Array.of(b)), b);
-  return table;
-})();
 
 /** The bytes of `text` in `charset`; a character windows-1252 lacks becomes `?`, as PayPal's own encoder does. */
 export function encodeText(text: string, charset: SimCharset): Uint8Array {
   if (charset === 'utf-8') return Buffer.from(text, 'utf8');
-  return Uint8Array.from(Array.from(text, (c) => WINDOWS_1252.get(c) ?? 0x3f));
+  return Uint8Array.from(Array.from(text, (c) => windows1252Byte(c) ?? 0x3f));
 }
 
 /** A form value's bytes percent-escaped as PayPal's IPN does (PHP urlencode style: space is +, only A-Za-z0-9-_. bare). */
