@@ -12,6 +12,7 @@ import type { Hono } from 'hono';
 import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { type Engine, startEngine } from '../../src/engine/engine.js';
+import { startEngineWorker } from '../../src/engine/runtime.js';
 import { encodeForm } from '../../src/gateways/_shared/form-codec.js';
 import { type LyraAlgorithm, lyraSignature } from '../../src/gateways/lyra/signature.js';
 import { createApp } from '../../src/http/app.js';
@@ -35,7 +36,7 @@ export const SHOP = {
   pendingUrl: 'https://shop.example/order/pending',
 } as const;
 
-type AccountInput = NonNullable<ConfigInput['accounts']>[number];
+export type AccountInput = NonNullable<ConfigInput['accounts']>[number];
 
 function account(id: string, extra: Partial<AccountInput> = {}, paymentUrl?: string): AccountInput {
   return {
@@ -77,6 +78,10 @@ export interface QuittanceOptions {
   readonly notificationBodyBytes?: number;
   /** Sent as credentials.paymentUrl of account `shop` (the simulator's payment page). */
   readonly paymentUrl?: string;
+  /** These accounts instead of the default Lyra ones (a simulator's account). */
+  readonly accounts?: readonly AccountInput[];
+  /** Start the job worker as `serve` does (fetch-backs, reconciliation), stopped on close. */
+  readonly worker?: boolean;
 }
 
 export interface Quittance {
@@ -107,17 +112,26 @@ export async function startQuittance(options: QuittanceOptions = {}): Promise<Qu
           ? { limits: { notificationBodyBytes: options.notificationBodyBytes } }
           : {}),
         logLevel: 'silent',
-        accounts: defaultAccounts(options.paymentUrl),
+        accounts: options.accounts ? [...options.accounts] : defaultAccounts(options.paymentUrl),
+        ...(options.worker
+          ? {
+              // Reconciliation is far away: the paths under test settle first.
+              reconcile: { schedule: '1h', returnTimeout: '5s' },
+              worker: { enabled: true, concurrency: 4, pollInterval: '50ms', lease: '10s' },
+            }
+          : {}),
       },
       {},
     );
     const engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
     app = createApp(engine);
+    const worker = options.worker ? startEngineWorker(engine) : undefined;
     return {
       url: server.url,
       engine,
       apiKey,
       async close() {
+        await worker?.stop(5_000);
         await server.close();
         await store.close();
         rmSync(dir, { recursive: true, force: true });
@@ -128,6 +142,20 @@ export async function startQuittance(options: QuittanceOptions = {}): Promise<Qu
     await store.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * Polls `probe` until it gives a value: how e2e tests wait for the worker. The deadline is a safety net for a broken
+ * build, never an assertion on how fast anything is.
+ */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
