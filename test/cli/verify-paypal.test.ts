@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { encodeForm } from '../../src/gateways/_shared/form-codec.js';
 import { type MerchantServer, startMerchantServer } from '../../src/simulator/_shared/merchant.js';
-import { type PaypalSimulator, SIM_ACCOUNT, startPaypalSimulator } from '../../src/simulator/paypal/index.js';
+import {
+  type PaypalSimulator,
+  payAsCustomer,
+  SIM_ACCOUNT,
+  startPaypalSimulator,
+} from '../../src/simulator/paypal/index.js';
 import { runCliAsync } from './run-cli.js';
 
 describe('quittance verify paypal: decodes the IPN, then posts it back', () => {
@@ -17,28 +21,26 @@ describe('quittance verify paypal: decodes the IPN, then posts it back', () => {
       received.push(body);
       return {};
     });
-    const checkout = await fetch(simulator.checkoutUrl, {
-      method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-      body: encodeForm({
-        cmd: '_xclick',
-        business: SIM_ACCOUNT.primaryEmail,
-        item_name: 'Crème brûlée — 2×',
-        amount: '12.50',
-        currency_code: 'EUR',
-        invoice: 'pay_verifycli',
-        custom: 'pay_verifycli',
-        notify_url: `${merchant.url}/notify`,
-        return: `${merchant.url}/return`,
-        cancel_return: `${merchant.url}/return?cancelled=1`,
-        charset: 'utf-8',
-      }),
-    });
-    const { txn } = (await checkout.json()) as { txn: string };
-    await fetch(new URL('/pay-act', simulator.url), {
-      method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify({ txn, scenario: 'paid', faults: [] }),
+    await payAsCustomer({
+      checkout: {
+        method: 'POST',
+        url: simulator.checkoutUrl,
+        fields: {
+          cmd: '_xclick',
+          business: SIM_ACCOUNT.primaryEmail,
+          item_name: 'Crème brûlée — 2×',
+          amount: '12.50',
+          currency_code: 'EUR',
+          invoice: 'pay_verifycli',
+          custom: 'pay_verifycli',
+          notify_url: `${merchant.url}/notify`,
+          return: `${merchant.url}/return`,
+          cancel_return: `${merchant.url}/return?cancelled=1`,
+          charset: 'utf-8',
+        },
+      },
+      scenario: 'paid',
+      followReturn: false,
     });
     await simulator.idle();
     ipn = (received.at(-1) ?? Buffer.alloc(0)).toString('latin1');

@@ -525,24 +525,12 @@ export function testFetchBackContract<Credentials>(options: FetchBackContractOpt
       await assertRetryableFailures((io) => fetchBack(check, io), assertNoSecret);
     });
 
-    it('never settles from a body: any bytes give deferred, rejected or unparseable with a reason, never a throw', () => {
-      const base = options.notification(request(), statuses[0]?.[0] ?? '');
-      fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 400 }), (body) => {
-          const check = adapter.verifyNotification(account, { ...base, body });
-          assert.notEqual(check.kind, 'verified');
-          if (check.kind === 'rejected' || check.kind === 'unparseable') assert.ok(check.reason.length > 0);
-        }),
-        { numRuns: options.numRuns ?? 200 },
-      );
-    });
-
-    it('acknowledges accepted notifications with a 2xx and refuses with a 4xx', () => {
-      const accepted = adapter.reply({ kind: 'accepted', detail: 'received, checking with the gateway' });
-      assert.ok(accepted.status >= 200 && accepted.status <= 299);
-      const refused = adapter.reply({ kind: 'rejected', code: 'MALFORMED_BODY', status: 400, detail: 'x' });
-      assert.ok(refused.status >= 400 && refused.status <= 499);
-    });
+    testDeferredBasics(
+      adapter,
+      account,
+      () => options.notification(request(), statuses[0]?.[0] ?? ''),
+      options.numRuns,
+    );
   });
 }
 
@@ -557,6 +545,36 @@ function withOneByte(raw: RawRequest, position: number, byte: number): RawReques
   return raw.body.byteLength > 0
     ? { ...raw, body: bytes }
     : { ...raw, query: Buffer.from(bytes).toString('latin1') };
+}
+
+/**
+ * What every deferring protocol shares: any bytes give deferred, rejected or unparseable with a reason (never
+ * verified, never a throw), and the gateway gets a 2xx for accepted, a 4xx for refused.
+ */
+function testDeferredBasics<Credentials>(
+  adapter: GatewayAdapter<Credentials, NotificationCheck>,
+  account: GatewayAccount<Credentials>,
+  notification: () => RawRequest,
+  numRuns: number | undefined,
+): void {
+  it('never settles from a body: any bytes give deferred, rejected or unparseable with a reason, never a throw', () => {
+    const base = notification();
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (body) => {
+        const check = adapter.verifyNotification(account, { ...base, body });
+        assert.notEqual(check.kind, 'verified');
+        if (check.kind === 'rejected' || check.kind === 'unparseable') assert.ok(check.reason.length > 0);
+      }),
+      { numRuns: numRuns ?? 200 },
+    );
+  });
+
+  it('acknowledges accepted notifications with a 2xx and refuses with a 4xx', () => {
+    const accepted = adapter.reply({ kind: 'accepted', detail: 'received, checking with the gateway' });
+    assert.ok(accepted.status >= 200 && accepted.status <= 299);
+    const refused = adapter.reply({ kind: 'rejected', code: 'MALFORMED_BODY', status: 400, detail: 'x' });
+    assert.ok(refused.status >= 400 && refused.status <= 499);
+  });
 }
 
 /** A checkout request for the fetch-back and postback suites: payment `n` of `account`. */
@@ -709,23 +727,11 @@ export function testPostbackContract<Credentials>(options: PostbackContractOptio
       await assertRetryableFailures((io) => postBack(raw, io), assertNoSecret);
     });
 
-    it('never settles from a body: any bytes give deferred, rejected or unparseable with a reason, never a throw', () => {
-      const base = options.notification(request(), statuses[0]?.[0] ?? '');
-      fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 400 }), (body) => {
-          const check = adapter.verifyNotification(account, { ...base, body });
-          assert.notEqual(check.kind, 'verified');
-          if (check.kind === 'rejected' || check.kind === 'unparseable') assert.ok(check.reason.length > 0);
-        }),
-        { numRuns: options.numRuns ?? 200 },
-      );
-    });
-
-    it('acknowledges accepted notifications with a 2xx and refuses with a 4xx', () => {
-      const accepted = adapter.reply({ kind: 'accepted', detail: 'received, checking with the gateway' });
-      assert.ok(accepted.status >= 200 && accepted.status <= 299);
-      const refused = adapter.reply({ kind: 'rejected', code: 'MALFORMED_BODY', status: 400, detail: 'x' });
-      assert.ok(refused.status >= 400 && refused.status <= 499);
-    });
+    testDeferredBasics(
+      adapter,
+      account,
+      () => options.notification(request(), statuses[0]?.[0] ?? ''),
+      options.numRuns,
+    );
   });
 }

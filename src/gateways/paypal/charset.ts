@@ -6,7 +6,11 @@ import { WINDOWS_1252_DECODER } from '../_shared/windows-1252.js';
  * The charsets PayPal documents for its `charset` variable ("What is the charset?": Big5 … ibm-1047), mapped to a
  * decoder Node's TextDecoder (WHATWG Encoding) offers for exactly that encoding. Left out: those WHATWG has no
  * decoder for (UTF-7, EUC-TW, ISO-2022-CN, HZ-GB-2312, ibm-862, x-mac-greek/turkish/centraleurroman, EBCDIC,
- * ibm-1047) and the UTF-16/32 family, which cannot travel inside a form body of ASCII names.
+ * ibm-1047), the UTF-16/32 family, which cannot travel inside a form body of ASCII names, and Big5: Node 20's big5
+ * decoder silently drops some pairs iconv-lite reads (0xC8 0x44 is "П"), and EUC-KR / windows-949: Node's decoder
+ * refuses the Unified Hangul Code pairs and "€" (0xA2 0xE6) that iconv-lite writes; both found by
+ * test/oracle/paypal.oracle.test.ts. Refusing a charset, with a hint to switch the account to UTF-8, is better than
+ * losing or misreading characters.
  */
 const WHATWG_LABEL: Readonly<Record<string, string>> = {
   'utf-8': 'utf-8',
@@ -19,7 +23,6 @@ const WHATWG_LABEL: Readonly<Record<string, string>> = {
   'windows-1257': 'windows-1257',
   'windows-1258': 'windows-1258',
   'windows-874': 'windows-874',
-  'windows-949': 'euc-kr',
   'iso-8859-2': 'iso-8859-2',
   'iso-8859-3': 'iso-8859-3',
   'iso-8859-4': 'iso-8859-4',
@@ -31,9 +34,7 @@ const WHATWG_LABEL: Readonly<Record<string, string>> = {
   'iso-8859-15': 'iso-8859-15',
   'koi8-r': 'koi8-r',
   'x-mac-cyrillic': 'x-mac-cyrillic',
-  big5: 'big5',
   'euc-jp': 'euc-jp',
-  'euc-kr': 'euc-kr',
   gb2312: 'gbk',
   gbk: 'gbk',
   'iso-2022-jp': 'iso-2022-jp',

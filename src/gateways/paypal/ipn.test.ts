@@ -61,3 +61,12 @@ describe('grossOf', () => {
     assert.equal(grossOf('1.005', 'EUR'), undefined);
   });
 });
+
+describe('readIpn: the charset field itself', () => {
+  it('finds it even with its name percent-escaped (the oracle found this)', () => {
+    const ipn = readIpn(Buffer.from('%63harset=windows-1252&item_name=%97', 'latin1'));
+    assert.ok(!isProblem(ipn));
+    assert.equal(ipn.charset, 'windows-1252');
+    assert.equal(ipn.fields.item_name, '—');
+  });
+});

@@ -55,22 +55,32 @@ export function readIpn(body: Uint8Array): Ipn | IpnProblem {
 /** The raw `charset` value: names are ASCII in every charset PayPal uses, so it is found before decoding. */
 function charsetOf(body: Uint8Array): string | IpnProblem {
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
-  const raw = text
-    .split('&')
-    .filter((part) => part.startsWith('charset='))
-    .map((part) => part.slice('charset='.length));
-  if (raw.length === 0) return DEFAULT_IPN_CHARSET;
-  if (raw.length > 1) return problem('MALFORMED_BODY', 'the IPN names its charset twice');
-  let value: string;
-  try {
-    value = decodeURIComponent((raw[0] ?? '').replace(/\+/g, ' '));
-  } catch {
+  const values: string[] = [];
+  for (const part of text.split('&')) {
+    const eq = part.indexOf('=');
+    // A name may be percent-escaped even where it need not be (`%63harset`): compare it decoded.
+    const name = asciiUnescape(eq === -1 ? part : part.slice(0, eq));
+    if (name === 'charset') values.push(eq === -1 ? '' : part.slice(eq + 1));
+  }
+  if (values.length === 0) return DEFAULT_IPN_CHARSET;
+  if (values.length > 1) return problem('MALFORMED_BODY', 'the IPN names its charset twice');
+  const value = asciiUnescape(values[0] ?? '');
+  if (value === undefined) {
     return problem('MALFORMED_BODY', 'the charset field is not a valid percent-escaped value');
   }
   if (!/^[A-Za-z0-9_.:-]{1,40}$/.test(value)) {
     return problem('INVALID_FIELD', `the charset ${JSON.stringify(clip(value))} is not a charset name`);
   }
   return value;
+}
+
+/** A percent-escaped ASCII token, or undefined when it is not one (a bad escape, a byte above 0x7F). */
+function asciiUnescape(raw: string): string | undefined {
+  if (/%(?![0-9A-Fa-f]{2})/.test(raw)) return undefined;
+  const text = raw
+    .replace(/\+/g, ' ')
+    .replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return /[^\p{ASCII}]/u.test(text) ? undefined : text;
 }
 
 /** A field PayPal always sends with this kind of IPN. */
