@@ -1,6 +1,6 @@
 /**
  * windows-1252 by table. Node 20's TextDecoder('windows-1252') takes a latin1 fast path and reads 0x80–0x9F as C1
- * control characters (nodejs/node#56542), so "—" (0x97) or "€" (0x80) would come out wrong. The table is the WHATWG
+ * control characters (nodejs/node#56542; a regression since 20.18.3, nodejs/node#60888), so "—" (0x97) or "€" (0x80) would come out wrong. The table is the WHATWG
  * Encoding index-windows-1252 for 0x80–0x9F (the five unassigned bytes map to the same code point, as WHATWG does);
  * every other byte is its own code point.
  */
