@@ -75,8 +75,21 @@ describe('doctor probes', () => {
     }
   });
 
+  it("paypal: an IPN for the account's receiver and mode, which the adapter defers to the postback", () => {
+    for (const mode of ['test', 'live'] as const) {
+      const account = {
+        id: 'acc',
+        gateway: 'paypal',
+        mode,
+        credentials: { receiverEmail: 'shop@example.com' },
+      };
+      const check = verify('paypal', account, account);
+      assert.equal(check.kind, 'deferred', `${mode}: ${JSON.stringify(check)}`);
+    }
+  });
+
   it('every probe names its doctor-probe reference', () => {
-    for (const gateway of [undefined, 'lyra', 'sips', 'triveneto', 'payplug', 'taler', 'adyen']) {
+    for (const gateway of [undefined, 'lyra', 'sips', 'triveneto', 'payplug', 'paypal', 'taler', 'adyen']) {
       const probe = findProfile(gateway)?.buildProbe(undefined, NOW);
       assert.ok(probe);
       assert.equal(probe.orderRef, `doctor-probe-${NOW.getTime()}`);
