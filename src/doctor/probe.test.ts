@@ -130,6 +130,19 @@ describe('doctor probes', () => {
     if (check.kind === 'rejected') assert.equal(check.code, 'TIMESTAMP_OUT_OF_TOLERANCE');
   });
 
+  it("paypal: an IPN for the account's receiver and mode, which the adapter defers to the postback", () => {
+    for (const mode of ['test', 'live'] as const) {
+      const account = {
+        id: 'acc',
+        gateway: 'paypal',
+        mode,
+        credentials: { receiverEmail: 'shop@example.com' },
+      };
+      const check = verify('paypal', account, account);
+      assert.equal(check.kind, 'deferred', `${mode}: ${JSON.stringify(check)}`);
+    }
+  });
+
   it('every probe names its doctor-probe reference', () => {
     for (const gateway of [undefined, ...profileIds()]) {
       const probe = findProfile(gateway)?.buildProbe(undefined, NOW);

@@ -4,6 +4,7 @@ import { adyenHmac, adyenSigningString } from '../gateways/adyen/hmac.js';
 import type { GatewayAccount } from '../gateways/gateway.js';
 import type { LyraCredentials } from '../gateways/lyra/credentials.js';
 import { lyraSignature } from '../gateways/lyra/signature.js';
+import type { PaypalCredentials } from '../gateways/paypal/credentials.js';
 import type { SipsCredentials } from '../gateways/sips/credentials.js';
 import { buildSipsData } from '../gateways/sips/data.js';
 import { sipsSeal } from '../gateways/sips/seal.js';
@@ -166,6 +167,36 @@ export const payplugProbe: ProbeBuilder = (account, now) => {
     description:
       'a PayPlug payment notification (JSON, unpaid) naming a payment PayPlug does not know; PayPlug signs nothing, ' +
       'so quittance keeps it and asks PayPlug back, which finds nothing',
+  };
+};
+
+/**
+ * A PayPal IPN (form, utf-8) about a transaction PayPal never made, for the account's receiver and mode: quittance
+ * keeps it pending, answers an empty 200, and PayPal answers INVALID to the postback.
+ */
+export const paypalProbe: ProbeBuilder = (account, now) => {
+  const ref = probeRef(now);
+  const credentials = account?.credentials as PaypalCredentials | undefined;
+  const fields: Record<string, string> = {
+    mc_gross: '1.00',
+    invoice: ref,
+    payment_status: 'Denied',
+    charset: 'utf-8',
+    custom: ref,
+    txn_id: `DOCTOR${String(now.getTime()).slice(-11)}`,
+    receiver_email: credentials?.receiverEmail ?? 'doctor@example.com',
+    txn_type: 'web_accept',
+    item_name: 'quittance doctor probe',
+    mc_currency: 'EUR',
+    ...(account?.mode === 'live' ? {} : { test_ipn: '1' }),
+  };
+  return {
+    body: encodeForm(fields),
+    orderRef: ref,
+    signed: false,
+    description:
+      'a PayPal IPN (form, Denied) about a transaction PayPal never made; IPN signs nothing, so quittance keeps it, ' +
+      'answers an empty 200 and posts it back, and PayPal answers INVALID',
   };
 };
 

@@ -4,6 +4,7 @@ import {
   genericProbe,
   lyraProbe,
   type ProbeBuilder,
+  paypalProbe,
   payplugProbe,
   sipsProbe,
   standardWebhooksProbe,
@@ -140,6 +141,13 @@ function buildProfiles(): Readonly<Record<string, GatewayProfile>> {
       contentType: JSON_TYPE,
       buildProbe: payplugProbe,
       timeoutSource: 'not published by PayPlug [UNCONFIRMED]: quittance assumes 10 s',
+    }),
+    paypal: adapterProfile('paypal', {
+      contentType: FORM,
+      buildProbe: paypalProbe,
+      timeoutSource: 'documented by PayPal: 20 s for the answer to an IPN (30 s on resends)',
+      // PayPal wants an empty HTTP 200 (IPNImplementation); only 200 stops its resends.
+      userAgent: 'PayPal IPN ( https://www.paypal.com/ipn )',
     }),
     taler: adapterProfile('taler', {
       contentType: JSON_TYPE,

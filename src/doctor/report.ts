@@ -155,6 +155,7 @@ const WHERE_URL: Readonly<Record<string, string>> = {
   sips: `${QUITTANCE_PUBLIC_URL} (automaticResponseUrl)`,
   triveneto: `${QUITTANCE_PUBLIC_URL} (responseURL of PaymentInit)`,
   payplug: `${QUITTANCE_PUBLIC_URL} (notification_url)`,
+  paypal: `${QUITTANCE_PUBLIC_URL} (notify_url of the button; the IPN URL of the PayPal profile serves buttons that name none)`,
   taler: 'in the Taler merchant backend, as the url of each webhook (POST /private/webhooks)',
   adyen: "in Adyen's Customer Area, as the webhook's URL",
 };

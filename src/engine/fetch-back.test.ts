@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { PaymentStatus } from '../core/index.js';
-import type { DeferredCheck, GatewaySignal, StatusAnswer } from '../gateways/gateway.js';
+import type { DeferredCheck, GatewaySignal, StatusAnswer, StoredNotification } from '../gateways/gateway.js';
 import { type JobRecord, listJobs } from '../jobs/queue.js';
 import { listAlerts } from '../store/repos/alerts.js';
 import { findInboxEntry } from '../store/repos/inbox.js';
@@ -19,6 +19,7 @@ import { FAKE_ACCOUNT, fakeGateway, type TestEngine, testEngine } from './testki
 function fetchBackGateway() {
   const fake = fakeGateway();
   const asked: DeferredCheck[] = [];
+  const stored: (StoredNotification | undefined)[] = [];
   let script: (check: DeferredCheck) => StatusAnswer = () => ({
     kind: 'not-found',
     reason: 'no such payment',
@@ -35,14 +36,21 @@ function fetchBackGateway() {
         return { kind: 'unparseable', code: 'MALFORMED_BODY', reason: 'not JSON' };
       }
     },
-    async fetchBack(_account: unknown, check: DeferredCheck) {
+    async fetchBack(
+      _account: unknown,
+      check: DeferredCheck,
+      _io: unknown,
+      notification?: StoredNotification,
+    ) {
       asked.push(check);
+      stored.push(notification);
       return script(check);
     },
   });
   return {
     fake,
     asked,
+    stored,
     answer(next: (check: DeferredCheck) => StatusAnswer) {
       script = next;
     },
@@ -147,6 +155,17 @@ describe('fetch-back: notifications that carry nothing to trust', () => {
       gw.asked.map((c) => c.resource),
       ['gw_2'],
     );
+  });
+
+  it('gives fetchBack the stored notification, byte for byte (postback protocols send it back)', async () => {
+    const payment = await newPayment('FB-STORED');
+    const body = JSON.stringify({ id: 'gw_stored', claims: 'captured' });
+    await notify(body);
+    gw.answer(gatewaySays(payment.id, 'captured'));
+    await runFetchBack();
+    assert.equal(gw.stored.length, 1);
+    assert.deepEqual(Buffer.from(gw.stored[0]?.body ?? []).toString('utf8'), body);
+    assert.equal(gw.stored[0]?.bodyTruncated, false);
   });
 
   it('rejects a notification about a payment the gateway does not have, and changes nothing', async () => {

@@ -90,7 +90,8 @@ export function fetchBackTask(engine: Engine): TaskDefinition {
       const signal = AbortSignal.any([context.signal, AbortSignal.timeout(FETCH_BACK_TIMEOUT_MS)]);
       let answer: StatusAnswer;
       try {
-        answer = await fetchBack(account, check, { fetch: engine.fetch, signal, now: engine.clock() });
+        // The stored entry goes along: PayPal's postback sends its bytes back verbatim.
+        answer = await fetchBack(account, check, { fetch: engine.fetch, signal, now: engine.clock() }, entry);
       } catch (error) {
         if (context.signal.aborted) throw error;
         answer = {

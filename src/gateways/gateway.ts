@@ -71,6 +71,15 @@ export interface DeferredCheck {
   readonly lookup: PaymentLookup;
 }
 
+/**
+ * A notification as the inbox keeps it, for fetch-back protocols that send it back verbatim (PayPal's IPN postback).
+ * `bodyTruncated`: the inbox kept only the start of a body over its limit, which cannot be posted back.
+ */
+export interface StoredNotification {
+  readonly body: Uint8Array;
+  readonly bodyTruncated: boolean;
+}
+
 /** What `verifyNotification` decides: a verdict, or (fetch-back protocols) a check to make later from a job. */
 export type NotificationCheck = Verdict | DeferredCheck;
 
@@ -230,9 +239,16 @@ export interface GatewayAdapter<
    * Fetch-back protocols only (required when `verifyNotification` can answer `deferred`): asks the gateway for the
    * resource a notification named and answers its state as `notification` signals whose `lookup` comes from the
    * fetched object (never from the notification's body). `not-found` means the gateway has no such resource: the
-   * notification was forged. Called from a job, with `io.signal` bounding the call.
+   * notification was forged. Called from a job, with `io.signal` bounding the call. `stored` is the notification the
+   * check came from (the engine always gives it); PayPal posts it back byte for byte, and when VERIFIED its own fields
+   * are the gateway's word, so there the signals' lookup does come from the body.
    */
-  fetchBack?(account: GatewayAccount<Credentials>, check: DeferredCheck, io: StatusIo): Promise<StatusAnswer>;
+  fetchBack?(
+    account: GatewayAccount<Credentials>,
+    check: DeferredCheck,
+    io: StatusIo,
+    stored?: StoredNotification,
+  ): Promise<StatusAnswer>;
   /**
    * The gateway sends the customer to our return URL only when it could not deliver its notification (Triveneto's
    * errorURL; on success the customer goes where our answer to the notification said). A return to a payment that is

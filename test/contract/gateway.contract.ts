@@ -436,21 +436,7 @@ export function testFetchBackContract<Credentials>(options: FetchBackContractOpt
   const { adapter, account } = options;
   const statuses = Object.entries(options.statuses);
 
-  function request(n = 7): CheckoutRequest {
-    const paymentId = `pay_fetchback${String(n).padStart(6, '0')}`;
-    return {
-      paymentId,
-      orderRef: `ORDER-${n}`,
-      merchantRef: adapter.merchantRef({ paymentId, now: NOW, dailySequence: n }),
-      amount: options.amount ?? money(1250, 'EUR'),
-      now: NOW,
-      urls: {
-        notify: `https://quittance.example/notify/${account.id}`,
-        return: `https://quittance.example/return/${account.id}/${paymentId}`,
-        wait: 'https://quittance.example/pay/wait',
-      },
-    };
-  }
+  const request = (n = 7) => deferredRequest(adapter, account, n, options.amount);
 
   function deferred(raw: RawRequest): DeferredCheck {
     const check = adapter.verifyNotification(account, raw);
@@ -536,47 +522,15 @@ export function testFetchBackContract<Credentials>(options: FetchBackContractOpt
 
     it('fails, retryably, when the network fails or the caller gives up, through io.signal', async () => {
       const check = deferred(options.notification(request(), statuses[0]?.[0] ?? ''));
-      const down = await fetchBack(check, {
-        fetch: (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch,
-      });
-      assert.ok(down.kind === 'failed' && down.retryable, JSON.stringify(down));
-      assertNoSecret(down);
-      const controller = new AbortController();
-      const seen: (AbortSignal | null | undefined)[] = [];
-      const hanging = ((_: unknown, init?: RequestInit) => {
-        seen.push(init?.signal);
-        return new Promise<Response>((_resolve, reject) => {
-          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
-        });
-      }) as typeof fetch;
-      setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), 10);
-      const late = await fetchBack(check, { fetch: hanging, signal: controller.signal });
-      assert.ok(late.kind === 'failed' && late.retryable, JSON.stringify(late));
-      assert.ok(
-        seen.length > 0 && seen.every((s) => s === controller.signal),
-        'every call carries io.signal',
-      );
-      assertNoSecret(late);
+      await assertRetryableFailures((io) => fetchBack(check, io), assertNoSecret);
     });
 
-    it('never settles from a body: any bytes give deferred, rejected or unparseable with a reason, never a throw', () => {
-      const base = options.notification(request(), statuses[0]?.[0] ?? '');
-      fc.assert(
-        fc.property(fc.uint8Array({ maxLength: 400 }), (body) => {
-          const check = adapter.verifyNotification(account, { ...base, body });
-          assert.notEqual(check.kind, 'verified');
-          if (check.kind === 'rejected' || check.kind === 'unparseable') assert.ok(check.reason.length > 0);
-        }),
-        { numRuns: options.numRuns ?? 200 },
-      );
-    });
-
-    it('acknowledges accepted notifications with a 2xx and refuses with a 4xx', () => {
-      const accepted = adapter.reply({ kind: 'accepted', detail: 'received, checking with the gateway' });
-      assert.ok(accepted.status >= 200 && accepted.status <= 299);
-      const refused = adapter.reply({ kind: 'rejected', code: 'MALFORMED_BODY', status: 400, detail: 'x' });
-      assert.ok(refused.status >= 400 && refused.status <= 499);
-    });
+    testDeferredBasics(
+      adapter,
+      account,
+      () => options.notification(request(), statuses[0]?.[0] ?? ''),
+      options.numRuns,
+    );
   });
 }
 
@@ -591,4 +545,193 @@ function withOneByte(raw: RawRequest, position: number, byte: number): RawReques
   return raw.body.byteLength > 0
     ? { ...raw, body: bytes }
     : { ...raw, query: Buffer.from(bytes).toString('latin1') };
+}
+
+/**
+ * What every deferring protocol shares: any bytes give deferred, rejected or unparseable with a reason (never
+ * verified, never a throw), and the gateway gets a 2xx for accepted, a 4xx for refused.
+ */
+function testDeferredBasics<Credentials>(
+  adapter: GatewayAdapter<Credentials, NotificationCheck>,
+  account: GatewayAccount<Credentials>,
+  notification: () => RawRequest,
+  numRuns: number | undefined,
+): void {
+  it('never settles from a body: any bytes give deferred, rejected or unparseable with a reason, never a throw', () => {
+    const base = notification();
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (body) => {
+        const check = adapter.verifyNotification(account, { ...base, body });
+        assert.notEqual(check.kind, 'verified');
+        if (check.kind === 'rejected' || check.kind === 'unparseable') assert.ok(check.reason.length > 0);
+      }),
+      { numRuns: numRuns ?? 200 },
+    );
+  });
+
+  it('acknowledges accepted notifications with a 2xx and refuses with a 4xx', () => {
+    const accepted = adapter.reply({ kind: 'accepted', detail: 'received, checking with the gateway' });
+    assert.ok(accepted.status >= 200 && accepted.status <= 299);
+    const refused = adapter.reply({ kind: 'rejected', code: 'MALFORMED_BODY', status: 400, detail: 'x' });
+    assert.ok(refused.status >= 400 && refused.status <= 499);
+  });
+}
+
+/** A checkout request for the fetch-back and postback suites: payment `n` of `account`. */
+function deferredRequest<Credentials>(
+  adapter: GatewayAdapter<Credentials, NotificationCheck>,
+  account: GatewayAccount<Credentials>,
+  n: number,
+  amount: Money | undefined,
+): CheckoutRequest {
+  const paymentId = `pay_fetchback${String(n).padStart(6, '0')}`;
+  return {
+    paymentId,
+    orderRef: `ORDER-${n}`,
+    merchantRef: adapter.merchantRef({ paymentId, now: NOW, dailySequence: n }),
+    amount: amount ?? money(1250, 'EUR'),
+    now: NOW,
+    urls: {
+      notify: `https://quittance.example/notify/${account.id}`,
+      return: `https://quittance.example/return/${account.id}/${paymentId}`,
+      wait: 'https://quittance.example/pay/wait',
+    },
+  };
+}
+
+/**
+ * The network failing, and the caller giving up through io.signal (a call that never answers), are both retryable
+ * failures, and every call carries io.signal.
+ */
+async function assertRetryableFailures(
+  ask: (io: Pick<StatusIo, 'fetch'> & Partial<StatusIo>) => Promise<StatusAnswer>,
+  assertNoSecret: (answer: StatusAnswer) => void,
+): Promise<void> {
+  const down = await ask({ fetch: (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch });
+  assert.ok(down.kind === 'failed' && down.retryable, JSON.stringify(down));
+  assertNoSecret(down);
+  const controller = new AbortController();
+  const seen: (AbortSignal | null | undefined)[] = [];
+  const hanging = ((_: unknown, init?: RequestInit) => {
+    seen.push(init?.signal);
+    return new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true });
+    });
+  }) as typeof fetch;
+  setTimeout(() => controller.abort(new DOMException('timed out', 'TimeoutError')), 10);
+  const late = await ask({ fetch: hanging, signal: controller.signal });
+  assert.ok(late.kind === 'failed' && late.retryable, JSON.stringify(late));
+  assert.ok(seen.length > 0 && seen.every((s) => s === controller.signal), 'every call carries io.signal');
+  assertNoSecret(late);
+}
+
+/** What `testPostbackContract` needs: notifications as the gateway sends them and its two answers to a postback. */
+export interface PostbackContractOptions<Credentials> {
+  readonly adapter: GatewayAdapter<Credentials, NotificationCheck>;
+  readonly account: GatewayAccount<Credentials>;
+  /** Gateway states, each with the status its notification yields once the gateway vouches for it. At least two. */
+  readonly statuses: Readonly<Record<string, PaymentStatus>>;
+  /** The notification the gateway sends about the payment made with `request`, in `status`. */
+  notification(request: CheckoutRequest, status: string): RawRequest;
+  /** The gateway's answers to a postback: it sent these bytes, or it did not. */
+  readonly answers: { readonly genuine: string; readonly unknown: string };
+  readonly amount?: Money | undefined;
+  readonly numRuns?: number | undefined;
+}
+
+/**
+ * What a postback protocol (PayPal IPN) must do: a notification is never settled from its body alone
+ * (verifyNotification answers `deferred`); `fetchBack` posts the STORED bytes back, unchanged, and settles from them
+ * only when the gateway vouches for them; the gateway disowning them is not-found; a body stored truncated is never
+ * posted; the network and the caller's timeout are retryable failures; arbitrary bytes never throw.
+ */
+export function testPostbackContract<Credentials>(options: PostbackContractOptions<Credentials>): void {
+  const { adapter, account } = options;
+  const statuses = Object.entries(options.statuses);
+  const request = (n = 7) => deferredRequest(adapter, account, n, options.amount);
+
+  function answering(text: string) {
+    const posted: Buffer[] = [];
+    const fetch = (async (_url: unknown, init?: RequestInit) => {
+      posted.push(Buffer.from(init?.body as Uint8Array));
+      return new Response(text, { status: 200 });
+    }) as typeof globalThis.fetch;
+    return { fetch, posted };
+  }
+
+  async function postBack(
+    raw: RawRequest,
+    io: Pick<StatusIo, 'fetch'> & Partial<StatusIo>,
+    truncated = false,
+  ) {
+    const check = adapter.verifyNotification(account, raw);
+    assert.equal(check.kind, 'deferred', JSON.stringify(check));
+    const fetchBackFn = adapter.fetchBack?.bind(adapter);
+    assert.ok(fetchBackFn, 'the adapter has fetchBack');
+    return fetchBackFn(
+      account,
+      check as DeferredCheck,
+      { signal: new AbortController().signal, now: new Date(NOW.getTime() + 60_000), ...io },
+      { body: raw.body, bodyTruncated: truncated },
+    );
+  }
+
+  function assertNoSecret(answer: StatusAnswer): void {
+    if (answer.kind === 'found') return;
+    assert.ok(answer.reason.length > 0, 'a reason is given');
+  }
+
+  describe(`gateway contract: ${adapter.id} postback`, () => {
+    for (const [word, expected] of statuses) {
+      it(`a ${word} notification is deferred; vouched for, it yields ${expected} as notification signals`, async () => {
+        const req = request();
+        const raw = options.notification(req, word);
+        const gateway = answering(options.answers.genuine);
+        const answer = await postBack(raw, { fetch: gateway.fetch });
+        assert.ok(answer.kind === 'found' && answer.signals.length > 0, JSON.stringify(answer));
+        for (const signal of answer.signals) {
+          assert.equal(signal.source, 'notification');
+          assert.equal(signal.status, expected);
+          assert.ok(
+            signal.lookup.paymentId === req.paymentId || signal.lookup.merchantRef === req.merchantRef,
+            `the lookup finds the payment: ${JSON.stringify(signal.lookup)}`,
+          );
+          if (signal.amount) assert.deepEqual(signal.amount, req.amount);
+        }
+        assert.equal(gateway.posted.length, 1);
+        const posted = gateway.posted[0] as Buffer;
+        assert.ok(
+          posted.subarray(posted.length - raw.body.byteLength).equals(Buffer.from(raw.body)),
+          'the stored bytes are posted back unchanged, at the end of the postback',
+        );
+      });
+    }
+
+    it('is not-found when the gateway disowns the bytes', async () => {
+      const answer = await postBack(options.notification(request(8), statuses[0]?.[0] ?? ''), {
+        fetch: answering(options.answers.unknown).fetch,
+      });
+      assert.equal(answer.kind, 'not-found');
+      assertNoSecret(answer);
+    });
+
+    it('never posts a body stored truncated: a failure for a person, not a retry', async () => {
+      const gateway = answering(options.answers.genuine);
+      const answer = await postBack(options.notification(request(), statuses[0]?.[0] ?? ''), gateway, true);
+      assert.ok(answer.kind === 'failed' && !answer.retryable, JSON.stringify(answer));
+      assert.equal(gateway.posted.length, 0);
+    });
+
+    it('fails, retryably, when the network fails or the caller gives up, through io.signal', async () => {
+      const raw = options.notification(request(), statuses[0]?.[0] ?? '');
+      await assertRetryableFailures((io) => postBack(raw, io), assertNoSecret);
+    });
+
+    testDeferredBasics(
+      adapter,
+      account,
+      () => options.notification(request(), statuses[0]?.[0] ?? ''),
+      options.numRuns,
+    );
+  });
 }

@@ -18,7 +18,8 @@ export function registerVerify(program: Command): void {
     .requiredOption(
       '--secret <key>',
       "the key that checks the notification: Lyra's shop key (or REST password / HMAC key for kr-answer), " +
-        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key, a Standard Webhooks whsec_ secret, Stripe's endpoint signing secret (whsec_…)",
+        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key, a Standard Webhooks whsec_ secret, Stripe's endpoint signing secret (whsec_…), " +
+        "PayPal's receiver e-mail (nothing in IPN is secret)",
     )
     .option(
       '--algorithm <name>',
@@ -43,6 +44,10 @@ export function registerVerify(program: Command): void {
       '--api-base <url>',
       "fetch-back protocols: the gateway's API address (a test environment, a simulator)",
     )
+    .option(
+      '--verify-url <url>',
+      "paypal: where to post the IPN back (default PayPal's: the sandbox for an IPN with test_ipn=1)",
+    )
     .option('--json', 'print one JSON object (what verify always prints; accepted for scripts that pass it)')
     .addHelpText(
       'after',
@@ -52,7 +57,10 @@ Prints one JSON object { "valid", "reason"?, "code"?, "signals" }. Exit code 0 w
 
 Signed protocols (lyra, sips, triveneto) are checked offline. PayPlug signs nothing: verify asks PayPlug
 for the payment the body names (GET /v1/payments/{id} with the secret key) and reports what PayPlug says,
-with "checkedBy": "fetch-back"; a body PayPlug does not confirm is not valid.
+with "checkedBy": "fetch-back"; a body PayPlug does not confirm is not valid. PayPal IPN signs nothing
+either: verify decodes the IPN in its own charset, checks receiver_email against --secret, shows the
+deferred check ("check"), then posts the body back verbatim (cmd=_notify-validate) and reports VERIFIED
+as valid, INVALID as not valid (UNKNOWN_AT_GATEWAY).
 
 Examples:
   $ quittance verify lyra --secret 1122334455667788 --algorithm sha1 --file ipn.txt
@@ -60,6 +68,7 @@ Examples:
   $ quittance verify sips --secret "$SIPS_SECRET_KEY" --algorithm hmac-sha-256 --file automatic-response.txt
   $ quittance verify triveneto --secret "$TV_UDF_SECRET" --file notification-message.txt
   $ quittance verify payplug --secret "$PAYPLUG_SECRET_KEY" --file notification.json
+  $ quittance verify paypal --secret shop@example.com --file ipn.txt
   $ quittance verify adyen --secret "$ADYEN_HMAC_KEY" --file notification.json
   $ quittance verify stripe --secret "$STRIPE_WEBHOOK_SECRET" --file event.json --now 1700000100 \\
       --header 'Stripe-Signature: t=1700000000,v1=…'
@@ -82,7 +91,10 @@ Examples:
       let account: GatewayAccount;
       try {
         account = adapter.offlineAccount({ request, secret: options.secret, algorithm: options.algorithm });
-        if (options.apiBase !== undefined) account = withApiBase(adapter, account, options.apiBase);
+        if (options.apiBase !== undefined)
+          account = withCredential(adapter, account, 'apiBase', options.apiBase, '--api-base');
+        if (options.verifyUrl !== undefined)
+          account = withCredential(adapter, account, 'verifyUrl', options.verifyUrl, '--verify-url');
       } catch (error) {
         usage((error as Error).message);
       }
@@ -106,16 +118,20 @@ async function check(adapter: AnyGatewayAdapter, account: GatewayAccount, reques
       signals: [],
     };
   }
-  const answer = await adapter.fetchBack(account, verdict, {
-    fetch: globalThis.fetch,
-    signal: AbortSignal.timeout(FETCH_BACK_TIMEOUT_MS),
-    now: new Date(),
-  });
+  const answer = await adapter.fetchBack(
+    account,
+    verdict,
+    { fetch: globalThis.fetch, signal: AbortSignal.timeout(FETCH_BACK_TIMEOUT_MS), now: new Date() },
+    { body: request.body, bodyTruncated: false },
+  );
   const checkedBy = 'fetch-back';
+  // What the body itself says, before the gateway's answer (PayPal: the decoded IPN's status and lookup).
+  const check = verdict;
   if (answer.kind === 'not-found') {
     return {
       valid: false,
       checkedBy,
+      check,
       code: 'UNKNOWN_AT_GATEWAY',
       reason: `${adapter.displayName} has no payment ${verdict.resource}: ${answer.reason}`,
       signals: [],
@@ -125,6 +141,7 @@ async function check(adapter: AnyGatewayAdapter, account: GatewayAccount, reques
     return {
       valid: false,
       checkedBy,
+      check,
       code: answer.code,
       reason: `could not ask ${adapter.displayName}: ${answer.reason}`,
       signals: [],
@@ -132,21 +149,29 @@ async function check(adapter: AnyGatewayAdapter, account: GatewayAccount, reques
   }
   const says = answer.signals.map((s) => s.status);
   return confirms(answer.signals, verdict.claimed)
-    ? { valid: true, checkedBy, signals: answer.signals }
+    ? { valid: true, checkedBy, check, signals: answer.signals }
     : {
         valid: false,
         checkedBy,
+        check,
         code: 'NOTIFICATION_MISMATCH',
         reason: `the body says ${verdict.claimed}; ${adapter.displayName} says ${says.join(', ') || 'nothing decided yet'}`,
         signals: answer.signals,
       };
 }
 
-function withApiBase(adapter: AnyGatewayAdapter, account: GatewayAccount, apiBase: string): GatewayAccount {
-  const credentials = { ...(account.credentials as Record<string, unknown>), apiBase };
+/** The account with one credential field set from an option (`--api-base`, `--verify-url`). */
+function withCredential(
+  adapter: AnyGatewayAdapter,
+  account: GatewayAccount,
+  field: string,
+  value: string,
+  option: string,
+): GatewayAccount {
+  const credentials = { ...(account.credentials as Record<string, unknown>), [field]: value };
   const parsed = adapter.credentialsSchema.safeParse(credentials);
   if (!parsed.success)
-    throw new Error(`--api-base: ${adapter.displayName} takes no such option, or it is not a URL`);
+    throw new Error(`${option}: ${adapter.displayName} takes no such option, or it is not a URL`);
   return { ...account, credentials: parsed.data };
 }
 

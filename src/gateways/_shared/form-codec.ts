@@ -14,10 +14,21 @@ export class FormDecodeError extends Error {
   override readonly name = 'FormDecodeError';
 }
 
-export function decodeForm(body: Uint8Array | string, charset = 'utf-8'): FormPair[] {
+/** Turns the percent-decoded bytes of one name or value into text; throws when they are not valid in its charset. */
+export interface ByteDecoder {
+  readonly encoding: string;
+  decode(bytes: Uint8Array): string;
+}
+
+/**
+ * `charset` is a WHATWG encoding label (fatal decoding) or a decoder of one's own, for charsets whose WHATWG label
+ * means something else (`iso-8859-1` is windows-1252 there; PayPal's ISO-8859-1 is the real one).
+ */
+export function decodeForm(body: Uint8Array | string, charset: string | ByteDecoder = 'utf-8'): FormPair[] {
   const text = typeof body === 'string' ? body : latin1(body);
   if (text.length === 0) return [];
-  const decoder = new TextDecoder(charset, { fatal: true });
+  const decoder: ByteDecoder =
+    typeof charset === 'string' ? new TextDecoder(charset, { fatal: true }) : charset;
   return text.split('&').flatMap((part) => {
     if (part.length === 0) return [];
     const eq = part.indexOf('=');
@@ -58,7 +69,7 @@ function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
-function unescapeForm(s: string, decoder: TextDecoder): string {
+function unescapeForm(s: string, decoder: ByteDecoder): string {
   const bytes: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
