@@ -293,11 +293,14 @@ export interface GatewayAdapter<
    * For `quittance verify`: an account able to check `request` offline with only the secret given;
    * identifiers the message carries itself (site id, mode) are read from it. Throws on a bad option.
    */
-  offlineAccount(input: {
-    readonly request: RawRequest;
-    readonly secret: string;
-    readonly algorithm?: string | undefined;
-  }): GatewayAccount<Credentials>;
+  offlineAccount(input: OfflineInput): GatewayAccount<Credentials>;
+}
+
+/** What `quittance verify` hands `offlineAccount`: the message, the one secret given, an algorithm if chosen. */
+export interface OfflineInput {
+  readonly request: RawRequest;
+  readonly secret: string;
+  readonly algorithm?: string | undefined;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds adapters of different credential types; each adapter checks its own through credentialsSchema.

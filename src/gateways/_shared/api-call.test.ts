@@ -15,7 +15,7 @@ describe('callApi', () => {
         return new Response('{"id":"t_1"}', { status: 201 });
       }),
     );
-    assert.deepEqual(answer, { kind: 'answer', status: 201, json: { id: 't_1' } });
+    assert.deepEqual(answer, { kind: 'answer', status: 201, text: '{"id":"t_1"}', json: { id: 't_1' } });
     assert.equal(seen[0]?.redirect, 'manual');
     assert.equal(seen[0]?.method, 'POST');
     assert.equal(seen[0]?.body, '{"a":1}');
@@ -28,7 +28,7 @@ describe('callApi', () => {
       { method: 'GET', headers: {} },
       io(async () => new Response('<html>moved</html>', { status: 302 })),
     );
-    assert.deepEqual(answer, { kind: 'answer', status: 302, json: undefined });
+    assert.deepEqual(answer, { kind: 'answer', status: 302, text: '<html>moved</html>', json: undefined });
   });
 
   it('answers unreachable with the socket error, and says when the caller timed it out', async () => {

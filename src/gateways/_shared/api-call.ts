@@ -3,13 +3,20 @@ import { clip } from './request.js';
 
 /** What one call to a gateway's API gave: an answer (any status, its body read as JSON when it is), or no answer. */
 export type ApiAnswer =
-  | { readonly kind: 'answer'; readonly status: number; readonly json: unknown }
+  | {
+      readonly kind: 'answer';
+      readonly status: number;
+      /** The body as text (UTF-8), for APIs that answer words (PayPal's VERIFIED). */
+      readonly text: string;
+      /** The body read as JSON; undefined when it is not JSON. */
+      readonly json: unknown;
+    }
   | { readonly kind: 'unreachable'; readonly timedOut: boolean; readonly detail: string };
 
 export interface ApiRequest {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string | undefined;
+  readonly body?: string | Uint8Array | undefined;
 }
 
 /**
@@ -39,11 +46,11 @@ export async function callApi(
   }
   let json: unknown;
   try {
-    json = JSON.parse(content);
+    json = content === '' ? undefined : JSON.parse(content);
   } catch {
     json = undefined;
   }
-  return { kind: 'answer', status, json };
+  return { kind: 'answer', status, text: content, json };
 }
 
 /** `fetch failed` says little; undici puts the socket error (ECONNREFUSED…) in `cause`. */

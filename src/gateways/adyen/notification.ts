@@ -1,7 +1,7 @@
 import { money, QuittanceError } from '../../core/index.js';
 import { isObject } from '../_shared/json.js';
 import { clip, mediaType } from '../_shared/request.js';
-import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
+import type { GatewayAccount, GatewaySignal, OfflineInput, RawRequest, Verdict } from '../gateway.js';
 import type { AdyenCredentials } from './credentials.js';
 import { adyenSigningString, isAdyenSignatureValid, isHexKey } from './hmac.js';
 import { isPaymentEvent, mapAdyenEvent } from './map.js';
@@ -200,11 +200,7 @@ function factsOf(item: Json, amount: { value: number; currency: string }): Recor
  * `live`, so only the signature decides. The API key is not needed. A key that is not hex is kept as given: the verdict
  * then says so (a rejection, never a match on a truncated key).
  */
-export function adyenOfflineAccount(input: {
-  readonly request: RawRequest;
-  readonly secret: string;
-  readonly algorithm?: string | undefined;
-}): Account {
+export function adyenOfflineAccount(input: OfflineInput): Account {
   if (input.algorithm !== undefined && input.algorithm !== 'hmac-sha-256') {
     throw new QuittanceError('VALIDATION_FAILED', 'Adyen notifications are signed with HMAC-SHA-256 only.');
   }

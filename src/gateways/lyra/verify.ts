@@ -8,7 +8,7 @@ import {
   repeatedNames,
 } from '../_shared/form-codec.js';
 import { clip, FORM_TYPE, mediaType } from '../_shared/request.js';
-import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
+import type { GatewayAccount, GatewaySignal, OfflineInput, RawRequest, Verdict } from '../gateway.js';
 import { merchantRefOf } from './checkout.js';
 import type { LyraCredentials } from './credentials.js';
 import { mapLyraStatus } from './map.js';
@@ -97,11 +97,7 @@ function verifyEitherForm(account: Account, pairs: readonly FormPair[], source: 
  * A REST API message (one with `kr-answer`) takes the secret as the REST password or the HMAC-SHA-256 key, whichever
  * its kr-hash-key names; `--algorithm` concerns the vads_ form only.
  */
-export function lyraOfflineAccount(input: {
-  readonly request: RawRequest;
-  readonly secret: string;
-  readonly algorithm?: string | undefined;
-}): Account {
+export function lyraOfflineAccount(input: OfflineInput): Account {
   if (input.secret.length === 0) throw new QuittanceError('VALIDATION_FAILED', 'The key is empty.');
   const { algorithm } = input;
   if (algorithm !== undefined && !(LYRA_ALGORITHMS as readonly string[]).includes(algorithm)) {

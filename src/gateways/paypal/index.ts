@@ -5,7 +5,7 @@ import type {
   GatewayAdapter,
   GatewayReply,
   NotificationCheck,
-  RawRequest,
+  OfflineInput,
   ReplyOutcome,
 } from '../gateway.js';
 import { createPaypalPayment } from './checkout.js';
@@ -103,11 +103,7 @@ export function paypalReply(outcome: ReplyOutcome): GatewayReply {
  * account's primary e-mail; the mode comes from the IPN's test_ipn. The postback goes to PayPal (sandbox for a test
  * IPN) unless `--verify-url` points elsewhere.
  */
-export function paypalOfflineAccount(input: {
-  readonly request: RawRequest;
-  readonly secret: string;
-  readonly algorithm?: string | undefined;
-}): GatewayAccount<PaypalCredentials> {
+export function paypalOfflineAccount(input: OfflineInput): GatewayAccount<PaypalCredentials> {
   if (input.algorithm !== undefined) {
     throw new QuittanceError(
       'VALIDATION_FAILED',

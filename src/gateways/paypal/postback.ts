@@ -1,3 +1,4 @@
+import { callApi } from '../_shared/api-call.js';
 import { FORM_TYPE } from '../_shared/request.js';
 import type {
   DeferredCheck,
@@ -47,26 +48,22 @@ export async function fetchPaypalBack(
   const ours = checkIpn(account, stored.body);
   if (ours.kind !== 'ok') return failed(false, ours.code, `the stored IPN no longer reads: ${ours.reason}`);
   const where = `PayPal's postback (${verifyUrlOf(account)})`;
-  let answer: string;
-  let status: number;
-  try {
-    const res = await io.fetch(verifyUrlOf(account), {
+  const result = await callApi(
+    verifyUrlOf(account),
+    {
       method: 'POST',
       // PayPal refuses postbacks without a User-Agent (IPN "User-Agent" notice in paypal/ipn-code-samples README).
       headers: { 'content-type': FORM_TYPE, 'user-agent': 'quittance-ipn-verifier' },
       body: postbackBody(stored.body),
-      redirect: 'manual',
-      signal: io.signal,
-    });
-    status = res.status;
-    answer = (await res.text()).trim();
-  } catch (error) {
-    return failed(
-      true,
-      'GATEWAY_UNAVAILABLE',
-      `${where} could not be reached (${describe(error)}); asking again later`,
-    );
+    },
+    io,
+  );
+  if (result.kind === 'unreachable') {
+    const why = result.timedOut ? 'did not answer in time' : `could not be reached (${result.detail})`;
+    return failed(true, 'GATEWAY_UNAVAILABLE', `${where} ${why}; asking again later`);
   }
+  const { status } = result;
+  const answer = result.text.trim();
   if (status !== 200)
     return failed(true, 'GATEWAY_UNAVAILABLE', `${where} answered HTTP ${status}; asking again later`);
   if (answer === 'VERIFIED') return { kind: 'found', signals: [ours.signal] };
@@ -89,14 +86,4 @@ function failed(
   reason: string,
 ): StatusAnswer {
   return { kind: 'failed', code, reason, retryable };
-}
-
-function describe(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  return error instanceof Error
-    ? error.name === 'AbortError' || error.name === 'TimeoutError'
-      ? 'timed out'
-      : error.message
-    : String(error);
 }

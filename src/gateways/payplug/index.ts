@@ -5,7 +5,7 @@ import type {
   GatewayAdapter,
   GatewayReply,
   NotificationCheck,
-  RawRequest,
+  OfflineInput,
   ReplyOutcome,
 } from '../gateway.js';
 import { initPayplugPayment } from './create.js';
@@ -87,11 +87,7 @@ export function payplugReply(outcome: ReplyOutcome): GatewayReply {
  * body can still be read and the deferred check shown. The secret key is validated and sets the mode (sk_live_ →
  * live); there is no algorithm to choose.
  */
-export function payplugOfflineAccount(input: {
-  readonly request: RawRequest;
-  readonly secret: string;
-  readonly algorithm?: string | undefined;
-}): GatewayAccount<PayplugCredentials> {
+export function payplugOfflineAccount(input: OfflineInput): GatewayAccount<PayplugCredentials> {
   if (input.algorithm !== undefined) {
     throw new QuittanceError(
       'VALIDATION_FAILED',

@@ -8,7 +8,7 @@ import {
   repeatedNames,
 } from '../_shared/form-codec.js';
 import { clip, FORM_TYPE, mediaType } from '../_shared/request.js';
-import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
+import type { GatewayAccount, GatewaySignal, OfflineInput, RawRequest, Verdict } from '../gateway.js';
 import { SIPS_SEAL_ALGORITHMS, type SipsCredentials, type SipsSealAlgorithm } from './credentials.js';
 import { type ParsedData, parseSipsData } from './data.js';
 import { mapSipsResponse } from './map.js';
@@ -72,11 +72,7 @@ export function readSipsReturn(account: Account, raw: RawRequest): Verdict | nul
  * `Data`. Without an algorithm, the one whose seal matches is chosen (HMAC-SHA-256 when neither does), since a Sips
  * response does not name its algorithm.
  */
-export function sipsOfflineAccount(input: {
-  readonly request: RawRequest;
-  readonly secret: string;
-  readonly algorithm?: string | undefined;
-}): Account {
+export function sipsOfflineAccount(input: OfflineInput): Account {
   if (input.secret.length === 0) throw new QuittanceError('VALIDATION_FAILED', 'The secret key is empty.');
   let chosen: SipsSealAlgorithm | undefined;
   if (input.algorithm !== undefined) {

@@ -1,6 +1,6 @@
 import { isKnownCurrency, money, parseMajorUnits, QuittanceError } from '../../core/index.js';
 import { clip } from '../_shared/request.js';
-import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
+import type { GatewayAccount, GatewaySignal, OfflineInput, RawRequest, Verdict } from '../gateway.js';
 import { mappingSchema, type PayloadMapping, type StandardWebhooksCredentials } from './credentials.js';
 import { valueAt } from './pointer.js';
 import { hasV1Entry, SECRET_PREFIX, secretKey, signatureMatches } from './signature.js';
@@ -208,11 +208,7 @@ function scalar(value: unknown): string | undefined {
  * For `quittance verify`: the secret alone, the default mapping and tolerance (the message carries nothing else an
  * account would add). The checkout URL is a placeholder: verifying never uses it.
  */
-export function standardWebhooksOfflineAccount(input: {
-  readonly request: RawRequest;
-  readonly secret: string;
-  readonly algorithm?: string | undefined;
-}): Account {
+export function standardWebhooksOfflineAccount(input: OfflineInput): Account {
   if (input.algorithm !== undefined && input.algorithm !== 'v1') {
     throw new QuittanceError(
       'VALIDATION_FAILED',

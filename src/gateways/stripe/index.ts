@@ -4,7 +4,7 @@ import type {
   GatewayAccount,
   GatewayAdapter,
   GatewayReply,
-  RawRequest,
+  OfflineInput,
   ReplyOutcome,
   Verdict,
 } from '../gateway.js';
@@ -85,11 +85,7 @@ export function stripeReply(outcome: ReplyOutcome): GatewayReply {
  * For `quittance verify stripe --secret whsec_…`: the signing secret is all a check needs; the mode comes from the
  * event's `livemode` when the body reads as one. The API key is a placeholder (nothing is fetched offline).
  */
-export function stripeOfflineAccount(input: {
-  readonly request: RawRequest;
-  readonly secret: string;
-  readonly algorithm?: string | undefined;
-}): GatewayAccount<StripeCredentials> {
+export function stripeOfflineAccount(input: OfflineInput): GatewayAccount<StripeCredentials> {
   if (input.algorithm !== undefined) {
     throw new QuittanceError(
       'VALIDATION_FAILED',

@@ -5,7 +5,7 @@ import type {
   GatewayAdapter,
   GatewayReply,
   NotificationCheck,
-  RawRequest,
+  OfflineInput,
   ReplyOutcome,
 } from '../gateway.js';
 import { initTalerPayment } from './create.js';
@@ -91,11 +91,7 @@ export function talerReply(outcome: ReplyOutcome): GatewayReply {
  * access token, needed to fetch the order back. The backend URL is not in the webhook: `quittance verify` passes it
  * as `--api-base` (read by the verify command) — here a placeholder that the command replaces [see report].
  */
-export function talerOfflineAccount(input: {
-  readonly request: RawRequest;
-  readonly secret: string;
-  readonly algorithm?: string | undefined;
-}): GatewayAccount<TalerCredentials> {
+export function talerOfflineAccount(input: OfflineInput): GatewayAccount<TalerCredentials> {
   if (input.algorithm !== undefined) {
     throw new QuittanceError(
       'VALIDATION_FAILED',

@@ -1,7 +1,7 @@
 import { money, QuittanceError } from '../../core/index.js';
 import { decodeForm, FormDecodeError, formToRecord, repeatedNames } from '../_shared/form-codec.js';
 import { clip, FORM_TYPE, mediaType } from '../_shared/request.js';
-import type { GatewayAccount, GatewaySignal, RawRequest, Verdict } from '../gateway.js';
+import type { GatewayAccount, GatewaySignal, OfflineInput, RawRequest, Verdict } from '../gateway.js';
 import type { TrivenetoCredentials } from './credentials.js';
 import { mapTrivenetoResult } from './map.js';
 import { isSecurityCodeValid } from './security-code.js';
@@ -140,11 +140,7 @@ function readSignal(
  * are not needed; the action is not in the message, so it is read from the success word (APPROVED → authorization,
  * anything else → purchase), which keeps the offline verdict equal to the online one for a well-configured account.
  */
-export function trivenetoOfflineAccount(input: {
-  readonly request: RawRequest;
-  readonly secret: string;
-  readonly algorithm?: string | undefined;
-}): Account {
+export function trivenetoOfflineAccount(input: OfflineInput): Account {
   if (input.secret.length === 0) throw new QuittanceError('VALIDATION_FAILED', 'The secret is empty.');
   if (input.algorithm !== undefined && input.algorithm !== 'hmac-sha-256') {
     throw new QuittanceError('VALIDATION_FAILED', 'The Triveneto security code is HMAC-SHA-256 only.');
