@@ -1,4 +1,5 @@
 import type { PaymentStatus } from '../../core/index.js';
+import { describeValue, isJsonObject } from '../_shared/json-api.js';
 
 /**
  * A PayPlug payment object, as much of it as quittance decides from. Field names: shared/protocols.md §2
@@ -141,14 +142,7 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export const isObject = isJsonObject;
 
 /** A value from the request, quoted short in a reason. */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const json = JSON.stringify(value) ?? String(value);
-  const chars = Array.from(json.replace(/[\p{Cc}]+/gu, ' '));
-  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : chars.join('');
-}
+export const describe = describeValue;
