@@ -24,8 +24,6 @@ export interface PayplugPayment {
   readonly quittancePaymentId: string | undefined;
 }
 
-type Json = Readonly<Record<string, unknown>>;
-
 /** `pay_` and PayPlug's base-62 id (payplug-php tests use ids such as `pay_5iHMDxy4ABR4YBVW4UscIn`). */
 export const PAYMENT_ID = /^pay_[A-Za-z0-9]{1,64}$/;
 export const REFUND_ID = /^re_[A-Za-z0-9]{1,64}$/;
