@@ -1,6 +1,7 @@
 import { adyen } from './adyen/index.js';
 import type { AnyGatewayAdapter } from './gateway.js';
 import { lyra } from './lyra/index.js';
+import { mollie } from './mollie/index.js';
 import { payplug } from './payplug/index.js';
 import { sips } from './sips/index.js';
 import { standardWebhooks } from './standard-webhooks/index.js';
@@ -12,6 +13,7 @@ import { triveneto } from './triveneto/index.js';
 const ADAPTERS: Readonly<Record<string, AnyGatewayAdapter>> = {
   adyen,
   lyra,
+  mollie,
   payplug,
   sips,
   stripe,
