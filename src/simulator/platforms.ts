@@ -1,5 +1,6 @@
 import { adyenPlatform } from './adyen/platform.js';
 import { lyraPlatform } from './lyra/platform.js';
+import { molliePlatform } from './mollie/platform.js';
 import { payplugPlatform } from './payplug/platform.js';
 import type { PlatformFactory } from './platform.js';
 import { sipsPlatform } from './sips/platform.js';
@@ -12,6 +13,7 @@ import { trivenetoPlatform } from './triveneto/platform.js';
 export const PLATFORMS: Readonly<Record<string, PlatformFactory>> = {
   adyen: adyenPlatform,
   lyra: lyraPlatform,
+  mollie: molliePlatform,
   payplug: payplugPlatform,
   sips: sipsPlatform,
   stripe: stripePlatform,
