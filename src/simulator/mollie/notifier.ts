@@ -1,11 +1,5 @@
-import { is2xx } from '../_shared/attempt.js';
 import type { SimClock } from '../_shared/clock.js';
-import {
-  afterDelays,
-  createNotifier as createDeliveryNotifier,
-  type DeliveryJob,
-  type Notifier,
-} from '../_shared/notifier.js';
+import { createPostNotifier, type DeliveryJob, type Notifier } from '../_shared/notifier.js';
 import { RETRY_DELAYS_MS } from './clock.js';
 import type { SimNotification } from './types.js';
 
@@ -15,8 +9,8 @@ export interface NotificationJob extends DeliveryJob {
 }
 
 /**
- * POSTs each webhook (`application/x-www-form-urlencoded`, `id=tr_…`, docs.mollie.com/reference/webhooks) to the
- * payment's webhookUrl through the common loop (_shared/notifier.ts). Mollie wants 200; whether any 2xx counts is
+ * POSTs each webhook (`application/x-www-form-urlencoded`, `id=tr_…`, docs.mollie.com/reference/webhooks, whose example
+ * request shows the User-Agent) to the payment's webhookUrl. Mollie wants 200; whether any 2xx counts is
  * [UNCONFIRMED], so any 2xx does here. Anything else, a network error or a timeout is retried on RETRY_DELAYS_MS.
  */
 export function createNotifier({
@@ -26,23 +20,11 @@ export function createNotifier({
   clock: SimClock;
   retries: boolean;
 }): Notifier<NotificationJob> {
-  return createDeliveryNotifier<NotificationJob>({
+  return createPostNotifier<NotificationJob>({
     clock,
     retries,
-    isSuccess: is2xx,
-    retryAt: afterDelays(RETRY_DELAYS_MS, clock),
-    headers: webhookHeaders,
+    retryDelaysMs: RETRY_DELAYS_MS,
+    contentType: 'application/x-www-form-urlencoded',
+    userAgent: 'Mollie HTTP client/1.0',
   });
-}
-
-function webhookHeaders(n: number, index: number, faultTags: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
-    // The docs' example request shows this User-Agent.
-    'user-agent': 'Mollie HTTP client/1.0',
-    'x-simulator-notification': String(n),
-    'x-simulator-attempt': String(index + 1),
-  };
-  if (faultTags.length > 0) headers['x-simulator-fault'] = faultTags.join(',');
-  return headers;
 }
