@@ -1,5 +1,6 @@
 import type { SignalSource } from '../../core/index.js';
 import { clipLine } from '../_shared/json-api.js';
+import { failedAnswer, httpFailure, unreachableAnswer } from '../_shared/status-answer.js';
 import type {
   DeferredCheck,
   GatewayAccount,
@@ -43,49 +44,32 @@ async function fetchPayment(
   query: StatusQuery | undefined,
 ): Promise<StatusAnswer> {
   const problem = keyModeProblem(account.id, account.mode, account.credentials);
-  if (problem) return failed(false, problem, 'CONFIG_INVALID');
+  if (problem) return failedAnswer(false, problem, 'CONFIG_INVALID');
   if (!PAYMENT_ID.test(id))
     return { kind: 'not-found', reason: `${clipLine(id)} is not a Mollie payment id (tr_…).` };
   const at = where(account, `GET payments/${id}`);
   const result = await callMollie(account, 'GET', `payments/${encodeURIComponent(id)}`, io);
-  if (result.kind === 'unreachable') {
-    return failed(
-      true,
-      result.timedOut
-        ? `${at} did not answer in time; asking again later.`
-        : `${at} could not be reached (${result.detail}); asking again later.`,
-    );
-  }
+  if (result.kind === 'unreachable') return unreachableAnswer(at, result);
   const { status, said } = result;
   // A key sees only its own organisation's payments of its own mode: another merchant's tr_ id is a 404 too.
   if (status === 404)
     return { kind: 'not-found', reason: `Mollie has no payment ${id} for this API key${said}.` };
-  if (status === 401 || status === 403) {
-    return failed(
-      false,
-      `${at} refused the API key (HTTP ${status}${said}): check credentials.apiKey of the account ${account.id} ` +
-        `(the ${account.mode} key, ${account.mode}_…, from the Mollie dashboard).`,
-      'UNAUTHORIZED',
-    );
-  }
-  if (status >= 500 || status === 408 || status === 429) {
-    return failed(true, `${at} answered HTTP ${status}${said}; asking again later.`);
-  }
-  if (status < 200 || status > 299) {
-    const hint = status >= 300 && status < 400 ? ': check credentials.apiBase' : '';
-    return failed(false, `${at} answered HTTP ${status}${said}${hint}.`);
-  }
+  const refused = httpFailure(at, status, said, {
+    name: 'API key',
+    hint: `check credentials.apiKey of the account ${account.id} (the ${account.mode} key, ${account.mode}_…, from the Mollie dashboard)`,
+  });
+  if (refused) return refused;
   const payment = readMolliePayment(result.json);
   if (typeof payment === 'string')
-    return failed(false, `${at} answered something quittance cannot read: ${payment}.`);
+    return failedAnswer(false, `${at} answered something quittance cannot read: ${payment}.`);
   if (payment.id !== id) {
-    return failed(
+    return failedAnswer(
       false,
       `${at} answered about the payment ${payment.id} instead: check credentials.apiBase.`,
     );
   }
   if (payment.mode !== account.mode) {
-    return failed(
+    return failedAnswer(
       false,
       `${at} says the payment ${id} is a ${payment.mode} payment, but the account ${account.id} is ` +
         `${account.mode === 'live' ? 'live' : 'in test mode'}.`,
@@ -93,7 +77,7 @@ async function fetchPayment(
     );
   }
   if (query && payment.quittancePaymentId !== undefined && payment.quittancePaymentId !== query.paymentId) {
-    return failed(
+    return failedAnswer(
       false,
       `${at} says the payment ${id} belongs to quittance's ${clipLine(payment.quittancePaymentId)}, not to ` +
         `${clipLine(query.paymentId)}: the payment's gateway reference needs a person's look.`,
@@ -128,17 +112,4 @@ export function mollieSignal(
     lookup: { gatewayRef: payment.id, ...(paymentId !== undefined && { paymentId }) },
     facts,
   };
-}
-
-function failed(
-  retryable: boolean,
-  reason: string,
-  code:
-    | 'GATEWAY_UNAVAILABLE'
-    | 'UNAUTHORIZED'
-    | 'CONFIG_INVALID'
-    | 'MODE_MISMATCH'
-    | 'PAYMENT_MISMATCH' = 'GATEWAY_UNAVAILABLE',
-): StatusAnswer {
-  return { kind: 'failed', code, reason, retryable };
 }
