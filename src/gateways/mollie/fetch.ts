@@ -11,7 +11,14 @@ import type {
 } from '../gateway.js';
 import { callMollie, where } from './api.js';
 import { keyModeProblem, type MollieCredentials } from './credentials.js';
-import { type MolliePayment, mapMolliePayment, PAYMENT_ID, readMolliePayment } from './map.js';
+import {
+  chargebackOf,
+  type MappedPayment,
+  type MolliePayment,
+  mapMolliePayment,
+  PAYMENT_ID,
+  readMolliePayment,
+} from './map.js';
 
 type Account = GatewayAccount<MollieCredentials>;
 
@@ -84,32 +91,39 @@ async function fetchPayment(
       'PAYMENT_MISMATCH',
     );
   }
-  const signal = mollieSignal(payment, source, query);
-  return { kind: 'found', signals: signal ? [signal] : [] };
+  return { kind: 'found', signals: mollieSignals(payment, source, query) };
 }
 
-/** The fetched payment as one signal, or none while Mollie has decided nothing (`open`). */
-export function mollieSignal(
+/**
+ * The fetched payment as signals: its state (none while Mollie has decided nothing, `open`), then a chargeback if
+ * any (map.ts chargebackOf), so that a chargeback on a payment we never saw paid still records the payment first.
+ */
+export function mollieSignals(
   payment: MolliePayment,
   source: SignalSource,
   query?: StatusQuery,
-): GatewaySignal | undefined {
-  const { status, gatewayStatus, note } = mapMolliePayment(payment);
-  if (status === null) return undefined;
+): GatewaySignal[] {
   const facts: Record<string, string> = { mode: payment.mode };
   if (payment.amountRefunded > 0) facts.amount_refunded = String(payment.amountRefunded);
   if (payment.amountChargedBack > 0) facts.amount_charged_back = String(payment.amountChargedBack);
   if (payment.failureReason !== undefined) facts.failure_reason = payment.failureReason;
   const paymentId = query?.paymentId ?? payment.quittancePaymentId;
-  return {
-    source,
-    status,
-    // The payment's amount, also for refunds: core compares it with the order's (a refund is not a new amount).
-    amount: payment.amount,
-    gatewayRef: payment.id,
-    gatewayStatus,
-    ...(note !== undefined && { note }),
-    lookup: { gatewayRef: payment.id, ...(paymentId !== undefined && { paymentId }) },
-    facts,
-  };
+  const signalOf = ({ status, gatewayStatus, note }: MappedPayment): GatewaySignal[] =>
+    status === null
+      ? []
+      : [
+          {
+            source,
+            status,
+            // The payment's amount, also for refunds: core compares it with the order's (a refund is not a new amount).
+            amount: payment.amount,
+            gatewayRef: payment.id,
+            gatewayStatus,
+            ...(note !== undefined && { note }),
+            lookup: { gatewayRef: payment.id, ...(paymentId !== undefined && { paymentId }) },
+            facts,
+          },
+        ];
+  const chargeback = chargebackOf(payment);
+  return [...signalOf(mapMolliePayment(payment)), ...(chargeback ? signalOf(chargeback) : [])];
 }

@@ -24,8 +24,8 @@ import { refundMolliePayment } from './refund.js';
 export { formatMollieAmount, parseMollieAmount } from './amount.js';
 export { createPaymentBody, idempotencyKey, initMolliePayment } from './create.js';
 export type { MollieCredentials } from './credentials.js';
-export { fetchMollieBack, fetchMollieStatus, mollieSignal } from './fetch.js';
-export { MOLLIE_STATUSES, mapMolliePayment, readMolliePayment } from './map.js';
+export { fetchMollieBack, fetchMollieStatus, mollieSignals } from './fetch.js';
+export { chargebackOf, MOLLIE_STATUSES, mapMolliePayment, readMolliePayment } from './map.js';
 export { verifyMollieNotification } from './notification.js';
 
 /** Mollie's webhook log shows the answer; a short line is plenty (and Mollie reads only the status). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { paidObject, paymentObject } from './fixtures/payments.js';
-import { mapMolliePayment, readMolliePayment } from './map.js';
+import { chargebackOf, mapMolliePayment, readMolliePayment } from './map.js';
 
 function mapped(raw: Record<string, unknown>) {
   const payment = readMolliePayment(raw);
@@ -24,7 +24,7 @@ describe('Mollie payment → our status', () => {
       [paymentObject({ status: 'failed' }), 'refused', 'failed'],
       [paidObject({ amountRefunded: eur('10.00') }), 'partially_refunded', 'partially_refunded'],
       [paidObject({ amountRefunded: eur('33.00') }), 'refunded', 'refunded'],
-      [paidObject({ amountChargedBack: eur('33.00') }), 'pending', 'charged_back'],
+      [paidObject({ amountChargedBack: eur('33.00') }), 'captured', 'paid'],
     ];
     for (const [raw, status, word] of table) {
       const m = mapped(raw);
@@ -39,9 +39,18 @@ describe('Mollie payment → our status', () => {
     );
     assert.equal(failed.gatewayStatus, 'failed:insufficient_funds');
     assert.match(failed.note ?? '', /insufficient_funds/);
-    const disputed = mapped(paidObject({ amountChargedBack: eur('5.00'), amountRefunded: eur('33.00') }));
-    assert.equal(disputed.status, 'pending');
-    assert.match(disputed.note ?? '', /chargeback of 500 minor units.*person/);
+    const disputed = readMolliePayment(
+      paidObject({ amountChargedBack: eur('5.00'), amountRefunded: eur('33.00') }),
+    );
+    assert.ok(typeof disputed !== 'string');
+    assert.equal(mapMolliePayment(disputed).status, 'refunded');
+    const chargeback = chargebackOf(disputed);
+    assert.equal(chargeback?.status, 'error');
+    assert.equal(chargeback?.gatewayStatus, 'charged_back');
+    assert.match(chargeback?.note ?? '', /chargeback of 500 minor units.*person/);
+    const undisputed = readMolliePayment(paidObject());
+    assert.ok(typeof undisputed !== 'string');
+    assert.equal(chargebackOf(undisputed), undefined);
   });
 
   it('reads amounts in the currency digits, and the metadata id', () => {

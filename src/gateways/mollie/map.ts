@@ -109,29 +109,18 @@ const STATUS_MAP: Readonly<Record<Exclude<MollieStatus, 'open' | 'paid'>, Paymen
 };
 
 /**
- * The payment's state in our words. A refund or a chargeback leaves Mollie's `status` at `paid`; the webhook of the
- * payment is called again (docs.mollie.com/reference/webhooks: "A refund is performed on the payment …, a chargeback is
- * received on the payment"), and the amounts tell what happened:
- * 1. paid with amountChargedBack > 0 → a dispute: `pending` with a note, which core cannot apply to a captured
- *    payment, so it is flagged for a person (as Adyen's CHARGEBACK, adyen/map.ts);
- * 2. paid with amountRefunded ≥ amount → refunded; > 0 → partially_refunded;
- * 3. paid → captured; authorized → authorized (captureMode manual, not captured yet); pending → pending;
- * 4. canceled → cancelled, expired → expired, failed → refused (details.failureReason kept in the note);
- * 5. open → no decision.
+ * The payment's state in our words. A refund leaves Mollie's `status` at `paid`; the payment's webhook is called again
+ * (docs.mollie.com/reference/webhooks: "A refund is performed on the payment …"), and the amounts tell what happened:
+ * 1. paid with amountRefunded ≥ amount → refunded; > 0 → partially_refunded; else captured;
+ * 2. authorized → authorized (captureMode manual, not captured yet); pending → pending;
+ * 3. canceled → cancelled, expired → expired, failed → refused (details.failureReason kept in the note);
+ * 4. open → no decision.
+ * Chargebacks are read apart (`chargebackOf`).
  */
 export function mapMolliePayment(payment: MolliePayment): MappedPayment {
   const { status } = payment;
   if (status === 'open') return { status: null, gatewayStatus: 'open' };
   if (status === 'paid') {
-    if (payment.amountChargedBack > 0) {
-      return {
-        status: 'pending',
-        gatewayStatus: 'charged_back',
-        note:
-          `Mollie reports a chargeback of ${payment.amountChargedBack} minor units on the paid payment ${payment.id}: ` +
-          'a dispute for a person to follow in the Mollie dashboard.',
-      };
-    }
     if (payment.amountRefunded >= payment.amount.value && payment.amountRefunded > 0) {
       return { status: 'refunded', gatewayStatus: 'refunded' };
     }
@@ -147,4 +136,21 @@ export function mapMolliePayment(payment: MolliePayment): MappedPayment {
     };
   }
   return { status: STATUS_MAP[status], gatewayStatus: status };
+}
+
+/**
+ * A chargeback leaves the payment `paid` and raises `amountChargedBack` (the webhook is called: "a chargeback is
+ * received on the payment"). Our statuses have no word for money taken back by the bank, so it is said as `error`
+ * with a note: core cannot apply a failure to a paid payment, flags the conflict and a person follows the dispute in
+ * Mollie's dashboard. Undefined when nothing was charged back.
+ */
+export function chargebackOf(payment: MolliePayment): MappedPayment | undefined {
+  if (payment.amountChargedBack <= 0) return undefined;
+  return {
+    status: 'error',
+    gatewayStatus: 'charged_back',
+    note:
+      `Mollie reports a chargeback of ${payment.amountChargedBack} minor units on the payment ${payment.id}: ` +
+      'a dispute for a person to follow in the Mollie dashboard.',
+  };
 }
