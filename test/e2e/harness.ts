@@ -8,14 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import type { Hono } from 'hono';
 import { resolveConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { type Engine, startEngine } from '../../src/engine/engine.js';
+import { startEngineWorker } from '../../src/engine/runtime.js';
 import { encodeForm } from '../../src/gateways/_shared/form-codec.js';
 import { type LyraAlgorithm, lyraSignature } from '../../src/gateways/lyra/signature.js';
 import { createApp } from '../../src/http/app.js';
 import { listen } from '../../src/http/server.js';
+import type { Worker } from '../../src/jobs/worker.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { createStore } from '../../src/store/db.js';
 import { listEvents } from '../../src/store/repos/events.js';
@@ -128,6 +131,87 @@ export async function startQuittance(options: QuittanceOptions = {}): Promise<Qu
     await store.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** quittance with one account of a simulated gateway and its job worker, as `serve` starts them. */
+export interface GatewayQuittance {
+  readonly q: Quittance;
+  /** Starts the job worker (fetch-backs, reconciliation) if it is not running yet. */
+  startWorker(): void;
+}
+
+/**
+ * quittance on real HTTP over a temporary SQLite file with the one account given (its shop URLs are SHOP's), the job
+ * worker started unless `worker` is false, reconciliation far away unless `reconcile` says otherwise, all closed when
+ * the test ends (then `alsoClose`, the simulator). For gateways whose simulator needs quittance's URLs only at pay
+ * time (PayPlug, Mollie…).
+ */
+export async function startGatewayQuittance(
+  t: TestContext,
+  options: {
+    readonly account: Omit<AccountInput, 'shop'>;
+    readonly worker?: boolean;
+    readonly reconcile?: string;
+    readonly alsoClose?: () => Promise<void>;
+  },
+): Promise<GatewayQuittance> {
+  const dir = mkdtempSync(join(tmpdir(), `quittance-${options.account.gateway}-e2e-`));
+  const file = join(dir, 'e2e.db');
+  const store = createStore(`sqlite:${file}`);
+  const apiKey = `e2e_${randomBytes(12).toString('hex')}`;
+  let app: Hono | undefined;
+  const server = await listen(
+    (request, env) => (app ? app.fetch(request, env) : new Response('starting', { status: 503 })),
+    '127.0.0.1',
+    0,
+  );
+  const config = resolveConfig(
+    {
+      database: `sqlite:${file}`,
+      apiKeys: [apiKey],
+      logLevel: 'silent',
+      // Reconciliation is far away unless a test asks for it: the paths under test settle first.
+      reconcile: { schedule: options.reconcile ?? '1h', returnTimeout: '5s' },
+      worker: { enabled: true, concurrency: 4, pollInterval: '50ms', lease: '10s' },
+      accounts: [{ ...options.account, shop: { ...SHOP } }],
+    },
+    {},
+  );
+  const engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
+  app = createApp(engine);
+  let worker: Worker | undefined;
+  const q: Quittance = {
+    url: server.url,
+    engine,
+    apiKey,
+    async close() {
+      await worker?.stop(5_000);
+      await server.close();
+      await options.alsoClose?.();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  t.after(() => q.close());
+  const startWorker = () => {
+    worker ??= startEngineWorker(engine);
+  };
+  if (options.worker ?? true) startWorker();
+  return { q, startWorker };
+}
+
+/**
+ * Polls `probe` until it gives a value. The deadline is a safety net for a broken build, never an assertion on how
+ * fast anything is.
+ */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
