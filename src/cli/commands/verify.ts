@@ -18,7 +18,7 @@ export function registerVerify(program: Command): void {
     .requiredOption(
       '--secret <key>',
       "the key that checks the notification: Lyra's shop key (or REST password / HMAC key for kr-answer), " +
-        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key, a Standard Webhooks whsec_ secret, Stripe's endpoint signing secret (whsec_…)",
+        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key, Mollie's API key (test_…/live_…), a Standard Webhooks whsec_ secret, Stripe's endpoint signing secret (whsec_…)",
     )
     .option(
       '--algorithm <name>',
@@ -52,7 +52,9 @@ Prints one JSON object { "valid", "reason"?, "code"?, "signals" }. Exit code 0 w
 
 Signed protocols (lyra, sips, triveneto) are checked offline. PayPlug signs nothing: verify asks PayPlug
 for the payment the body names (GET /v1/payments/{id} with the secret key) and reports what PayPlug says,
-with "checkedBy": "fetch-back"; a body PayPlug does not confirm is not valid.
+with "checkedBy": "fetch-back"; a body PayPlug does not confirm is not valid. Mollie's webhook is id=tr_… only:
+verify asks Mollie (GET /v2/payments/{id} with the API key) and prints what Mollie says; an id Mollie does not
+know for that key is not valid (UNKNOWN_AT_GATEWAY).
 
 Examples:
   $ quittance verify lyra --secret 1122334455667788 --algorithm sha1 --file ipn.txt
@@ -60,6 +62,7 @@ Examples:
   $ quittance verify sips --secret "$SIPS_SECRET_KEY" --algorithm hmac-sha-256 --file automatic-response.txt
   $ quittance verify triveneto --secret "$TV_UDF_SECRET" --file notification-message.txt
   $ quittance verify payplug --secret "$PAYPLUG_SECRET_KEY" --file notification.json
+  $ echo -n 'id=tr_WDqYK6vllg' | quittance verify mollie --secret "$MOLLIE_API_KEY"
   $ quittance verify adyen --secret "$ADYEN_HMAC_KEY" --file notification.json
   $ quittance verify stripe --secret "$STRIPE_WEBHOOK_SECRET" --file event.json --now 1700000100 \\
       --header 'Stripe-Signature: t=1700000000,v1=…'
