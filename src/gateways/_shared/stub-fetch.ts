@@ -12,6 +12,7 @@ export interface Call {
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
   readonly redirect: string | undefined;
+  readonly signal: AbortSignal | undefined;
 }
 
 /** A fetch that answers from `answer` and records every call; `answer` may throw to play a network error. */
@@ -27,6 +28,7 @@ export function stubFetch(answer: (call: Call) => Response | Promise<Response>):
       headers: Object.fromEntries(new Headers(init?.headers).entries()),
       body: typeof init?.body === 'string' ? init.body : undefined,
       redirect: init?.redirect,
+      signal: init?.signal ?? undefined,
     };
     calls.push(call);
     if (init?.signal?.aborted) throw new DOMException('The operation was aborted.', 'AbortError');
