@@ -1,8 +1,9 @@
 /**
- * The currencies Mollie takes payments in (docs.mollie.com/docs/multicurrency, "Supported currencies"). Mollie's
- * list changes with its payment methods; a currency the account's methods do not offer is refused by Mollie itself at
- * creation (VALIDATION_FAILED with Mollie's words). [UNCONFIRMED: the list was read from memory of the docs page,
- * the stored copy was not reached.]
+ * The currencies Mollie takes payments in (docs.mollie.com/payments/multicurrency, "Supported currencies", with each
+ * currency's decimal places: 0 for ISK and JPY, 2 for the others, as core's ISO-4217 table says). Support varies per
+ * payment method; a currency the account's methods do not offer is refused by Mollie itself at creation
+ * (VALIDATION_FAILED with Mollie's words). The stored copy of the page was read up to MYR; NOK to ZAR are from the
+ * same list as remembered [UNCONFIRMED]. HRK, on older copies, left the list with the kuna (2023).
  */
 export const MOLLIE_CURRENCIES: ReadonlySet<string> = new Set([
   'AED',
