@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it, type TestContext } from 'node:test';
+import { refundPayment } from '../../src/engine/refund.js';
 import type { Fault } from '../../src/simulator/faults.js';
 import { payAsCustomer } from '../../src/simulator/mollie/customer.js';
 import { startMollieSimulator } from '../../src/simulator/mollie/server.js';
@@ -192,6 +193,36 @@ describe('Mollie end to end', { timeout: 60_000 }, () => {
       ['poll'],
     );
     assert.deepEqual(await inboxAt(s.q, NOTIFY_PATH), []);
+  });
+
+  it('a refund goes to Mollie; the webhook Mollie calls for it settles partially refunded, then refunded', async (t) => {
+    const s = await setup(t);
+    const { payment } = await pay(s, 'paid');
+    await s.sim.idle();
+    await until('paid', async () => (await paymentOf(s.q, payment.id)).status === 'captured');
+    const part = await refundPayment(s.q.engine, {
+      paymentId: payment.id,
+      amount: 250,
+      reason: 'one item back',
+      by: 'e2e',
+    });
+    assert.deepEqual(part.amount, { value: 250, currency: 'EUR' });
+    await s.sim.idle();
+    await until(
+      'partially refunded',
+      async () => (await paymentOf(s.q, payment.id)).status === 'partially_refunded',
+    );
+    await refundPayment(s.q.engine, { paymentId: payment.id, amount: 1000, reason: 'the rest', by: 'e2e' });
+    await s.sim.idle();
+    await until('refunded', async () => (await paymentOf(s.q, payment.id)).status === 'refunded');
+    const refunds = s.sim.apiCalls().filter((c) => c.method === 'POST' && c.path.endsWith('/refunds'));
+    assert.equal(refunds.length, 2);
+    assert.ok(refunds.every((c) => c.status === 201 && c.idempotencyKey?.startsWith('quittance-refund-')));
+    await assert.rejects(
+      refundPayment(s.q.engine, { paymentId: payment.id, amount: 1, reason: 'too much', by: 'e2e' }),
+      (error: { code?: string; message?: string }) =>
+        error.code === 'VALIDATION_FAILED' && /higher than the amount remaining/.test(error.message ?? ''),
+    );
   });
 
   it('wrong amount: the fetched payment says amount + 1, so the payment is flagged, never paid', async (t) => {

@@ -143,3 +143,30 @@ export function act(
   }
   return { returnUrl: p.redirectUrl };
 }
+
+/**
+ * A refund was created on a paid payment: Mollie calls the payment's webhook again with the payment's id
+ * (docs.mollie.com/reference/webhooks: "A refund is performed on the payment"); no faults on this one.
+ */
+export function announceRefund(ctx: PaymentContext, p: SimPayment): void {
+  if (p.webhookUrl === undefined) return;
+  const record: SimNotification = {
+    n: p.notifications.length + 1,
+    resource: p.id,
+    forged: false,
+    delivered: false,
+    gaveUp: false,
+    attempts: [],
+  };
+  p.notifications.push(record);
+  const payload = { body: `id=${p.id}`, faultTags: [] };
+  void ctx.notifier.deliver({
+    record,
+    url: p.webhookUrl,
+    firstAt: ctx.clock.now(),
+    payload: () => payload,
+    dropped: () => false,
+    duplicate: false,
+    retry: true,
+  });
+}

@@ -163,6 +163,50 @@ describe('mollie simulator', { timeout: 30_000, concurrency: true }, () => {
     }
   });
 
+  it('refunds: 201 with the refund, amountRefunded moves, the webhook is called again; 422 past what is left', async (t) => {
+    const { pay, api, received, create, sim } = await harness(t);
+    const { id } = await pay('paid');
+    const refund = (value: string, key?: string) =>
+      api(
+        'POST',
+        `payments/${id}/refunds`,
+        { amount: { currency: 'EUR', value } },
+        KEY,
+        key ? { 'idempotency-key': key } : {},
+      );
+    const first = await refund('10.00', 'r1');
+    assert.equal(first.status, 201);
+    const body = (await first.json()) as Record<string, unknown>;
+    assert.equal(body.resource, 'refund');
+    assert.equal(body.paymentId, id);
+    assert.deepEqual(
+      (await (await refund('10.00', 'r1')).json()) as unknown,
+      body,
+      'the same key, the same refund',
+    );
+    await sim.idle();
+    assert.deepEqual(
+      received.map((r) => r.body),
+      [`id=${id}`, `id=${id}`],
+    );
+    const truth = (await (await api('GET', `payments/${id}`)).json()) as Record<string, unknown>;
+    assert.deepEqual(truth.amountRefunded, { currency: 'EUR', value: '10.00' });
+    assert.deepEqual(truth.amountRemaining, { currency: 'EUR', value: '23.00' });
+    const tooMuch = await refund('23.01');
+    assert.equal(tooMuch.status, 422);
+    assert.match(((await tooMuch.json()) as { detail: string }).detail, /amount remaining/);
+    const open = await create();
+    const notPaid = await api('POST', `payments/${open.json.id}/refunds`, {
+      amount: { currency: 'EUR', value: '1.00' },
+    });
+    assert.equal(notPaid.status, 422);
+    assert.equal(
+      (await api('POST', 'payments/tr_unknown/refunds', { amount: { currency: 'EUR', value: '1.00' } }))
+        .status,
+      404,
+    );
+  });
+
   it('wrong-amount: the paid payment shows the order amount + 1 cent; reorder is refused', async (t) => {
     const { pay, api, create } = await harness(t);
     const { id } = await pay('paid', [{ kind: 'wrong-amount' }]);

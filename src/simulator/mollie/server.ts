@@ -6,7 +6,7 @@ import { createRandom } from '../_shared/random.js';
 import { FaultError } from '../faults.js';
 import { createClock } from './clock.js';
 import { createNotifier } from './notifier.js';
-import { act, type PaymentContext, paymentId, paymentObject } from './payment.js';
+import { act, announceRefund, decimal, type PaymentContext, paymentId, paymentObject } from './payment.js';
 import {
   type ApiCall,
   MOLLIE_SCENARIOS,
@@ -15,7 +15,7 @@ import {
   type MollieSimulatorOptions,
   type SimPayment,
 } from './types.js';
-import { validateCreate } from './validate.js';
+import { parseAmount, validateCreate } from './validate.js';
 
 const PAYMENTS_PATH = '/v2/payments';
 const CHECKOUT_PATH = '/checkout/';
@@ -93,6 +93,7 @@ export async function startMollieSimulator(options: MollieSimulatorOptions): Pro
 
   /** `Idempotency-Key` → the first answer's payment (docs.mollie.com/reference/api-idempotency). */
   const byIdempotencyKey = new Map<string, string>();
+  const refundsByKey = new Map<string, unknown>();
 
   async function create(req: IncomingMessage, res: ServerResponse) {
     const key = authorized(req, res);
@@ -123,6 +124,69 @@ export async function startMollieSimulator(options: MollieSimulatorOptions): Pro
       return problem(res, 404, 'Not Found', `No payment exists with token ${id}.`);
     }
     sendJson(res, 200, paymentObject(payment, baseUrl));
+  }
+
+  /**
+   * `POST /v2/payments/{id}/refunds {amount, description?, metadata?}` (docs.mollie.com/reference/create-refund): a paid
+   * payment of this key, at most what is left; answers 201 with the refund (`pending`), and the payment's webhook is
+   * called again. The same Idempotency-Key gives the first refund back.
+   */
+  async function refund(req: IncomingMessage, res: ServerResponse, id: string) {
+    const key = authorized(req, res);
+    if (!key) return;
+    const payment = byId.get(id);
+    if (!payment || payment.apiKey !== key)
+      return problem(res, 404, 'Not Found', `No payment exists with token ${id}.`);
+    const idempotency = header(req, 'idempotency-key');
+    const earlier = idempotency === undefined ? undefined : refundsByKey.get(`${key} ${idempotency}`);
+    if (earlier) return sendJson(res, 201, earlier);
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      return problem(res, 400, 'Bad Request', 'The request body is not valid JSON.');
+    }
+    if (payment.status !== 'paid') {
+      return problem(
+        res,
+        422,
+        'Unprocessable Entity',
+        `The payment ${id} is ${payment.status}: it cannot be refunded.`,
+      );
+    }
+    const amount = parseAmount((body as { amount?: unknown } | null)?.amount);
+    if ('field' in amount) return problem(res, 422, 'Unprocessable Entity', amount.detail, amount.field);
+    if (amount.currency !== payment.currency) {
+      return problem(
+        res,
+        422,
+        'Unprocessable Entity',
+        'The refund must be in the currency of the payment.',
+        'amount.currency',
+      );
+    }
+    if (amount.minor > payment.settledAmount - payment.amountRefunded) {
+      return problem(
+        res,
+        422,
+        'Unprocessable Entity',
+        'The amount is higher than the amount remaining.',
+        'amount.value',
+      );
+    }
+    payment.amountRefunded += amount.minor;
+    const answer = {
+      resource: 'refund',
+      id: `re_${random.hex(10)}`,
+      amount: decimal(amount.minor, amount.currency),
+      status: 'pending',
+      paymentId: payment.id,
+      createdAt: new Date().toISOString(),
+      metadata: (body as { metadata?: unknown }).metadata ?? null,
+    };
+    if (idempotency !== undefined) refundsByKey.set(`${key} ${idempotency}`, answer);
+    announceRefund(ctx, payment);
+    sendJson(res, 201, answer);
   }
 
   function checkoutPage(req: IncomingMessage, res: ServerResponse, id: string) {
@@ -165,6 +229,8 @@ export async function startMollieSimulator(options: MollieSimulatorOptions): Pro
     const method = req.method ?? 'GET';
     const handle = async () => {
       if (path === PAYMENTS_PATH && method === 'POST') return create(req, res);
+      const refunds = /^\/v2\/payments\/([^/]+)\/refunds$/.exec(path);
+      if (refunds && method === 'POST') return refund(req, res, decodeURIComponent(refunds[1] ?? ''));
       if (path.startsWith(`${PAYMENTS_PATH}/`) && method === 'GET') {
         return retrieve(req, res, decodeURIComponent(path.slice(PAYMENTS_PATH.length + 1)));
       }

@@ -21,26 +21,8 @@ export function validateCreate(body: unknown): CreateInput {
     string,
     unknown
   >;
-  const amount = (typeof obj.amount === 'object' && obj.amount !== null ? obj.amount : {}) as Record<
-    string,
-    unknown
-  >;
-  const currency = amount.currency;
-  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
-    return { ok: false, field: 'amount.currency', detail: 'The amount currency is invalid.' };
-  }
-  const exponent = currencyExponent(currency);
-  const pattern = exponent === 0 ? /^\d{1,12}$/ : new RegExp(`^\\d{1,12}\\.\\d{${exponent}}$`);
-  const value = amount.value;
-  if (typeof value !== 'string' || !pattern.test(value)) {
-    return {
-      ok: false,
-      field: 'amount.value',
-      detail: `The amount contains an invalid value: use a string with ${exponent} decimals.`,
-    };
-  }
-  const minor = Number(value.replace('.', ''));
-  if (minor < 1) return { ok: false, field: 'amount.value', detail: 'The amount is lower than the minimum.' };
+  const amount = parseAmount(obj.amount);
+  if ('field' in amount) return { ok: false, ...amount };
   if (typeof obj.description !== 'string' || obj.description.length === 0 || obj.description.length > 255) {
     return {
       ok: false,
@@ -56,7 +38,7 @@ export function validateCreate(body: unknown): CreateInput {
   }
   return {
     ok: true,
-    amount: { minor, currency },
+    amount,
     description: obj.description,
     redirectUrl: obj.redirectUrl,
     webhookUrl: obj.webhookUrl as string | undefined,
@@ -72,4 +54,29 @@ function isHttpUrl(value: unknown): value is string {
   } catch {
     return false;
   }
+}
+
+/** An amount object `{currency, value}` with exactly the currency's decimals and at least one minor unit. */
+export function parseAmount(
+  raw: unknown,
+):
+  | { readonly minor: number; readonly currency: string }
+  | { readonly field: string; readonly detail: string } {
+  const amount = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const currency = amount.currency;
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
+    return { field: 'amount.currency', detail: 'The amount currency is invalid.' };
+  }
+  const exponent = currencyExponent(currency);
+  const pattern = exponent === 0 ? /^\d{1,12}$/ : new RegExp(`^\\d{1,12}\\.\\d{${exponent}}$`);
+  const value = amount.value;
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    return {
+      field: 'amount.value',
+      detail: `The amount contains an invalid value: use a string with ${exponent} decimals.`,
+    };
+  }
+  const minor = Number(value.replace('.', ''));
+  if (minor < 1) return { field: 'amount.value', detail: 'The amount is lower than the minimum.' };
+  return { minor, currency };
 }
