@@ -340,6 +340,25 @@ describe('Mollie fetch-back against @mollie/api-client 4.6.0', () => {
           expectedStatuses(fetched),
         );
       }
+      // A refund through the official client, then the payment as it reads it.
+      const paid = sim.payments().find((p) => p.status === 'paid');
+      assert.ok(paid);
+      const refund = await client.paymentRefunds.create({
+        paymentId: paid.id,
+        amount: { currency: 'EUR', value: '2.50' },
+      });
+      assert.equal(refund.paymentId, paid.id);
+      const refunded = await client.payments.get(paid.id);
+      assert.deepEqual(refunded.amountRefunded, { currency: 'EUR', value: '2.50' });
+      assert.deepEqual(refunded.amountRemaining, { currency: 'EUR', value: '10.00' });
+      assert.equal(refunded.hasRefunds(), true);
+      const after = await ours('test', paid.id);
+      assert.ok(after.kind === 'found');
+      assert.deepEqual(
+        after.signals.map((x) => x.status),
+        expectedStatuses(refunded),
+      );
+      assert.deepEqual(expectedStatuses(refunded), ['partially_refunded']);
       await assert.rejects(
         client.payments.get('tr_unknown0000'),
         (e: { statusCode?: number }) => e.statusCode === 404,
