@@ -21,10 +21,10 @@ export function runCli(args: readonly string[], input?: string, env: NodeJS.Proc
 }
 
 /**
- * The CLI as a child process, without blocking this one: for commands that talk to a simulator living in the test's
- * own process (`verify` of a fetch-back protocol).
+ * The same, without blocking this process: for commands that talk to a simulator living in the test's own event loop
+ * (a synchronous spawn would freeze it).
  */
-export function runCliAsync(args: readonly string[], input: string): Promise<CliResult> {
+export function runCliAsync(args: readonly string[], input = ''): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
       env: { ...process.env, QUITTANCE_CONFIG: '' },

@@ -90,6 +90,23 @@ export interface Quittance {
 }
 
 export async function startQuittance(options: QuittanceOptions = {}): Promise<Quittance> {
+  return boot({
+    trustedProxies: [...(options.trustedProxies ?? [])],
+    ...(options.notificationBodyBytes
+      ? { limits: { notificationBodyBytes: options.notificationBodyBytes } }
+      : {}),
+    accounts: defaultAccounts(options.paymentUrl),
+  });
+}
+
+/**
+ * Binds the socket first and hands over the app once the engine knows its own public URL (notify and return URLs
+ * name it), as src/cli/demo/run.ts does. `after` runs before the store closes (the worker, a simulator).
+ */
+async function boot(
+  input: Omit<ConfigInput, 'database' | 'apiKeys' | 'logLevel'>,
+  started?: (engine: Engine, url: string) => { close(): Promise<void> } | undefined,
+): Promise<Quittance> {
   const dir = mkdtempSync(join(tmpdir(), 'quittance-e2e-'));
   const file = join(dir, 'e2e.db');
   const apiKey = `e2e_${randomBytes(12).toString('hex')}`;
@@ -100,110 +117,85 @@ export async function startQuittance(options: QuittanceOptions = {}): Promise<Qu
     '127.0.0.1',
     0,
   );
+  const shutdown = async (extra?: { close(): Promise<void> }) => {
+    await extra?.close();
+    await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const config = resolveConfig(
-      {
-        database: `sqlite:${file}`,
-        apiKeys: [apiKey],
-        trustedProxies: [...(options.trustedProxies ?? [])],
-        ...(options.notificationBodyBytes
-          ? { limits: { notificationBodyBytes: options.notificationBodyBytes } }
-          : {}),
-        logLevel: 'silent',
-        accounts: defaultAccounts(options.paymentUrl),
-      },
+      { ...input, database: `sqlite:${file}`, apiKeys: [apiKey], logLevel: 'silent' },
       {},
     );
     const engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
     app = createApp(engine);
-    return {
-      url: server.url,
-      engine,
-      apiKey,
-      async close() {
-        await server.close();
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    const extra = started?.(engine, server.url);
+    return { url: server.url, engine, apiKey, close: () => shutdown(extra) };
   } catch (error) {
-    await server.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await shutdown();
     throw error;
   }
 }
 
-/** quittance with one account of a simulated gateway and its job worker, as `serve` starts them. */
-export interface GatewayQuittance {
-  readonly q: Quittance;
-  /** Starts the job worker (fetch-backs, reconciliation) if it is not running yet. */
+export interface GatewayQuittanceOptions {
+  /** The one account under test; its mode defaults to test and its shop URLs to SHOP. */
+  readonly account: Omit<AccountInput, 'mode' | 'shop'> & Partial<Pick<AccountInput, 'mode' | 'shop'>>;
+  /** Reconciliation schedule (default 1h: only when a test asks). */
+  readonly reconcile?: string;
+  /** Job lease (default 10s; Taler's long-polls hold a job longer). */
+  readonly lease?: string;
+  /** Start the job worker at once (default), or only when the test calls `startWorker()`. */
+  readonly worker?: boolean;
+  /** Closed after quittance: the gateway simulator. */
+  readonly simulator: { close(): Promise<void> };
+  /** Called once quittance knows its URL, before any payment (Taler's webhook registration). */
+  readonly onUrl?: (url: string) => void;
+}
+
+export interface GatewayQuittance extends Quittance {
+  /** Starts the job worker as `serve` does (idempotent). */
   startWorker(): void;
 }
 
 /**
- * quittance on real HTTP over a temporary SQLite file with the one account given (its shop URLs are SHOP's), the job
- * worker started unless `worker` is false, reconciliation far away unless `reconcile` says otherwise, all closed when
- * the test ends (then `alsoClose`, the simulator). For gateways whose simulator needs quittance's URLs only at pay
- * time (PayPlug, Mollie…).
+ * quittance on real HTTP with one gateway account talking to that gateway's simulator, the job worker started as
+ * `serve` starts it: the setup of every per-gateway e2e test. Closed when the test ends.
  */
 export async function startGatewayQuittance(
   t: TestContext,
-  options: {
-    readonly account: Omit<AccountInput, 'shop'>;
-    readonly worker?: boolean;
-    readonly reconcile?: string;
-    readonly alsoClose?: () => Promise<void>;
-  },
+  options: GatewayQuittanceOptions,
 ): Promise<GatewayQuittance> {
-  const dir = mkdtempSync(join(tmpdir(), `quittance-${options.account.gateway}-e2e-`));
-  const file = join(dir, 'e2e.db');
-  const store = createStore(`sqlite:${file}`);
-  const apiKey = `e2e_${randomBytes(12).toString('hex')}`;
-  let app: Hono | undefined;
-  const server = await listen(
-    (request, env) => (app ? app.fetch(request, env) : new Response('starting', { status: 503 })),
-    '127.0.0.1',
-    0,
-  );
-  const config = resolveConfig(
-    {
-      database: `sqlite:${file}`,
-      apiKeys: [apiKey],
-      logLevel: 'silent',
-      // Reconciliation is far away unless a test asks for it: the paths under test settle first.
-      reconcile: { schedule: options.reconcile ?? '1h', returnTimeout: '5s' },
-      worker: { enabled: true, concurrency: 4, pollInterval: '50ms', lease: '10s' },
-      accounts: [{ ...options.account, shop: { ...SHOP } }],
-    },
-    {},
-  );
-  const engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
-  app = createApp(engine);
   let worker: Worker | undefined;
-  const q: Quittance = {
-    url: server.url,
-    engine,
-    apiKey,
-    async close() {
-      await worker?.stop(5_000);
-      await server.close();
-      await options.alsoClose?.();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+  let engineOf: Engine | undefined;
+  const q = await boot(
+    {
+      reconcile: { schedule: options.reconcile ?? '1h', returnTimeout: '5s' },
+      worker: { enabled: true, concurrency: 4, pollInterval: '50ms', lease: options.lease ?? '10s' },
+      accounts: [{ mode: 'test', shop: { ...SHOP }, ...options.account }],
     },
-  };
+    (engine, url) => {
+      engineOf = engine;
+      options.onUrl?.(url);
+      return {
+        async close() {
+          await worker?.stop(5_000);
+          await options.simulator.close();
+        },
+      };
+    },
+  );
   t.after(() => q.close());
   const startWorker = () => {
-    worker ??= startEngineWorker(engine);
+    if (engineOf) worker ??= startEngineWorker(engineOf);
   };
   if (options.worker ?? true) startWorker();
-  return { q, startWorker };
+  return { ...q, startWorker };
 }
 
 /**
- * Polls `probe` until it gives a value. The deadline is a safety net for a broken build, never an assertion on how
- * fast anything is.
+ * Polls until `probe` answers something (not undefined, not false). The deadline is a safety net for a broken build,
+ * never an assertion on how fast anything is.
  */
 export async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
   const deadline = Date.now() + 20_000;

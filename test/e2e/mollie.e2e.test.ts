@@ -28,8 +28,10 @@ import {
 const ACCOUNT = 'shop-mollie';
 const NOTIFY_PATH = `/notify/${ACCOUNT}`;
 
-interface Setup extends GatewayQuittance {
+interface Setup {
+  readonly q: GatewayQuittance;
   readonly sim: MollieSimulator;
+  startWorker(): void;
 }
 
 async function setup(
@@ -38,12 +40,12 @@ async function setup(
 ): Promise<Setup> {
   const apiKey = `test_${randomBytes(15).toString('hex')}`;
   const sim = await startMollieSimulator({ apiKeys: [apiKey], timeScale: 0.0001, seed: 13 });
-  const started = await startGatewayQuittance(t, {
+  const q = await startGatewayQuittance(t, {
     ...options,
-    account: { id: ACCOUNT, gateway: 'mollie', mode: 'test', credentials: { apiKey, apiBase: sim.apiBase } },
-    alsoClose: () => sim.close(),
+    account: { id: ACCOUNT, gateway: 'mollie', credentials: { apiKey, apiBase: sim.apiBase } },
+    simulator: sim,
   });
-  return { ...started, sim };
+  return { q, sim, startWorker: q.startWorker };
 }
 
 async function pay(s: Setup, scenario: MollieScenario, faults: Fault[] = [], followReturn = false) {

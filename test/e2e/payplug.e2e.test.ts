@@ -8,31 +8,43 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
+import type { Hono } from 'hono';
+import { resolveConfig } from '../../src/config/load.js';
+import { startEngine } from '../../src/engine/engine.js';
+import { startEngineWorker } from '../../src/engine/runtime.js';
+import { createApp } from '../../src/http/app.js';
+import { listen } from '../../src/http/server.js';
+import type { Worker } from '../../src/jobs/worker.js';
+import { silentLogger } from '../../src/observability/logger.js';
 import type { Fault } from '../../src/simulator/faults.js';
 import { payAsCustomer } from '../../src/simulator/payplug/customer.js';
 import { startPayplugSimulator } from '../../src/simulator/payplug/server.js';
 import type { PayplugScenario, PayplugSimulator } from '../../src/simulator/payplug/types.js';
+import { createStore } from '../../src/store/db.js';
 import {
   type CreatedPayment,
   createPayment,
   effects,
   effectTypes,
-  type GatewayQuittance,
   inboxAt,
   paymentOf,
   type Quittance,
   SHOP,
   signalsOf,
-  startGatewayQuittance,
-  until,
 } from './harness.js';
 
 const ACCOUNT = 'shop-payplug';
 const NOTIFY_PATH = `/notify/${ACCOUNT}`;
 
-interface Setup extends GatewayQuittance {
+interface Setup {
+  readonly q: Quittance;
   readonly sim: PayplugSimulator;
+  /** Starts the job worker (fetch-backs, reconciliation); `worker: true` starts it at once. */
+  startWorker(): void;
 }
 
 async function setup(
@@ -41,17 +53,67 @@ async function setup(
 ): Promise<Setup> {
   const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
   const sim = await startPayplugSimulator({ secretKeys: [secretKey], timeScale: 0.0001, seed: 11 });
-  const started = await startGatewayQuittance(t, {
-    ...options,
-    account: {
-      id: ACCOUNT,
-      gateway: 'payplug',
-      mode: 'test',
-      credentials: { secretKey, apiBase: sim.apiBase },
+  const dir = mkdtempSync(join(tmpdir(), 'quittance-payplug-e2e-'));
+  const file = join(dir, 'e2e.db');
+  const store = createStore(`sqlite:${file}`);
+  const apiKey = `e2e_${randomBytes(12).toString('hex')}`;
+  let app: Hono | undefined;
+  const server = await listen(
+    (request, env) => (app ? app.fetch(request, env) : new Response('starting', { status: 503 })),
+    '127.0.0.1',
+    0,
+  );
+  const config = resolveConfig(
+    {
+      database: `sqlite:${file}`,
+      apiKeys: [apiKey],
+      logLevel: 'silent',
+      // Reconciliation is far away unless a test asks for it: the paths under test settle first.
+      reconcile: { schedule: options.reconcile ?? '1h', returnTimeout: '5s' },
+      worker: { enabled: true, concurrency: 4, pollInterval: '50ms', lease: '10s' },
+      accounts: [
+        {
+          id: ACCOUNT,
+          gateway: 'payplug',
+          mode: 'test',
+          credentials: { secretKey, apiBase: sim.apiBase },
+          shop: { ...SHOP },
+        },
+      ],
     },
-    alsoClose: () => sim.close(),
-  });
-  return { ...started, sim };
+    {},
+  );
+  const engine = await startEngine({ store, config, logger: silentLogger(), publicUrl: server.url });
+  app = createApp(engine);
+  let worker: Worker | undefined;
+  const q: Quittance = {
+    url: server.url,
+    engine,
+    apiKey,
+    async close() {
+      await worker?.stop(5_000);
+      await server.close();
+      await sim.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  t.after(() => q.close());
+  const startWorker = () => {
+    worker ??= startEngineWorker(engine);
+  };
+  if (options.worker) startWorker();
+  return { q, sim, startWorker };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 async function pay(

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../core/index.js';
 import type { StatusAnswer } from '../gateway.js';
-import type { JsonAnswer } from './json-api.js';
+import type { ApiAnswer } from './api-call.js';
 
 export function failedAnswer(
   retryable: boolean,
@@ -13,7 +13,7 @@ export function failedAnswer(
 /** The API could not be asked: retryable, whatever the cause. `at` names the call ("PayPlug's API (GET …)"). */
 export function unreachableAnswer(
   at: string,
-  result: Extract<JsonAnswer, { kind: 'unreachable' }>,
+  result: Extract<ApiAnswer, { kind: 'unreachable' }>,
 ): StatusAnswer {
   return failedAnswer(
     true,

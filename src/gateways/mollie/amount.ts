@@ -1,5 +1,5 @@
 import { currencyExponent, type Money, money, parseMajorUnits } from '../../core/index.js';
-import { describeValue, isJsonObject } from '../_shared/json-api.js';
+import { describe, isObject } from '../_shared/json.js';
 
 /**
  * Mollie's amount object `{currency, value}` where `value` is a string with exactly the currency's decimals
@@ -15,13 +15,12 @@ export function formatMollieAmount(amount: Money): { currency: string; value: st
 
 /** Reads an amount object into minor units; a string says what is wrong. */
 export function parseMollieAmount(raw: unknown, field: string): Money | string {
-  if (!isJsonObject(raw)) return `${field} is ${describeValue(raw)}, not an amount object`;
+  if (!isObject(raw)) return `${field} is ${describe(raw)}, not an amount object`;
   const { currency, value } = raw;
   if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
-    return `${field}.currency is ${describeValue(currency)}, not an ISO-4217 code`;
+    return `${field}.currency is ${describe(currency)}, not an ISO-4217 code`;
   }
   const minor = typeof value === 'string' ? parseMajorUnits(value, currency) : undefined;
-  if (minor === undefined)
-    return `${field}.value is ${describeValue(value)}, not a decimal amount of ${currency}`;
+  if (minor === undefined) return `${field}.value is ${describe(value)}, not a decimal amount of ${currency}`;
   return money(minor, currency);
 }

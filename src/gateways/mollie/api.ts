@@ -1,11 +1,13 @@
-import { callJsonApi, clipLine, isJsonObject, type JsonAnswer } from '../_shared/json-api.js';
+import { type ApiAnswer, callApi } from '../_shared/api-call.js';
+import { isObject } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { GatewayAccount } from '../gateway.js';
 import { type MollieCredentials, mollieUrl, shownBase } from './credentials.js';
 
 /** A call's answer plus Mollie's own words on an error, scrubbed of the key ('' when none). */
 export type MollieResult =
-  | (Extract<JsonAnswer, { kind: 'answer' }> & { readonly said: string })
-  | Extract<JsonAnswer, { kind: 'unreachable' }>;
+  | (Extract<ApiAnswer, { kind: 'answer' }> & { readonly said: string })
+  | Extract<ApiAnswer, { kind: 'unreachable' }>;
 
 /**
  * One authenticated call (docs.mollie.com/reference/authentication: `Authorization: Bearer <API key>`; JSON both ways,
@@ -19,16 +21,17 @@ export async function callMollie(
   options: { readonly body?: unknown; readonly idempotencyKey?: string } = {},
 ): Promise<MollieResult> {
   const { apiKey } = account.credentials;
-  const answer = await callJsonApi(
+  const answer = await callApi(
     mollieUrl(account.credentials, path),
     {
       method,
       headers: {
         authorization: `Bearer ${apiKey}`,
         accept: 'application/hal+json',
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
         ...(options.idempotencyKey !== undefined && { 'idempotency-key': options.idempotencyKey }),
       },
-      body: options.body,
+      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
     },
     io,
   );
@@ -41,9 +44,9 @@ export async function callMollie(
  * @mollie/api-client `ApiError.createFromResponse` reads `detail`, `title`, `field`). Quoted as ` (title: detail)`.
  */
 function errorWords(json: unknown, apiKey: string): string {
-  if (!isJsonObject(json) || (typeof json.detail !== 'string' && typeof json.title !== 'string')) return '';
+  if (!isObject(json) || (typeof json.detail !== 'string' && typeof json.title !== 'string')) return '';
   const scrub = (value: unknown) =>
-    typeof value === 'string' ? clipLine(value.split(apiKey).join('[redacted]'), 160) : undefined;
+    typeof value === 'string' ? clip(value.split(apiKey).join('[redacted]'), 160) : undefined;
   const parts = [
     scrub(json.title),
     scrub(json.detail),

@@ -1,5 +1,6 @@
 import { QuittanceError } from '../../core/index.js';
-import { clipLine, isJsonObject } from '../_shared/json-api.js';
+import { isObject } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import type { Checkout, CheckoutRequest, GatewayAccount } from '../gateway.js';
 import { formatMollieAmount } from './amount.js';
 import { callMollie, where } from './api.js';
@@ -19,7 +20,7 @@ export function createPaymentBody(request: CheckoutRequest): Record<string, unkn
   return {
     amount: formatMollieAmount(request.amount),
     // Mollie shows it to the customer and on bank statements (docs: "maximum 255 characters").
-    description: clipLine(`Order ${request.orderRef}`, 250),
+    description: clip(`Order ${request.orderRef}`, 250),
     redirectUrl: request.urls.return,
     webhookUrl: request.urls.notify,
     metadata: { quittance_payment_id: request.paymentId, order_ref: request.orderRef },
@@ -53,7 +54,7 @@ export async function initMolliePayment(
   if (!supportsMollieCurrency(request.amount.currency)) {
     throw new QuittanceError(
       'UNSUPPORTED_CURRENCY',
-      `Mollie does not take payments in ${clipLine(request.amount.currency, 8)}.`,
+      `Mollie does not take payments in ${clip(request.amount.currency, 8)}.`,
     );
   }
   const at = where(account, 'POST payments');
@@ -96,11 +97,11 @@ export async function initMolliePayment(
 
 /** The created payment's id and checkout link; a string says what is wrong. */
 export function readCreated(json: unknown): { readonly id: string; readonly checkoutUrl: string } | string {
-  if (!isJsonObject(json)) return 'the answer is not a JSON object';
+  if (!isObject(json)) return 'the answer is not a JSON object';
   const id = json.id;
   if (typeof id !== 'string' || !PAYMENT_ID.test(id)) return 'the answer has no tr_… id';
-  const links = isJsonObject(json._links) ? json._links : {};
-  const href = isJsonObject(links.checkout) ? links.checkout.href : undefined;
+  const links = isObject(json._links) ? json._links : {};
+  const href = isObject(links.checkout) ? links.checkout.href : undefined;
   if (typeof href !== 'string') return `the payment ${id} has no _links.checkout.href`;
   let url: URL;
   try {

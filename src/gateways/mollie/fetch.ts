@@ -1,5 +1,5 @@
 import type { SignalSource } from '../../core/index.js';
-import { clipLine } from '../_shared/json-api.js';
+import { clip } from '../_shared/request.js';
 import { failedAnswer, httpFailure, unreachableAnswer } from '../_shared/status-answer.js';
 import type {
   DeferredCheck,
@@ -37,7 +37,7 @@ export function fetchMollieStatus(account: Account, query: StatusQuery, io: Stat
     // Every Mollie payment gets its tr_ id when created (initPayment): without one, Mollie never heard of it.
     return Promise.resolve({
       kind: 'not-found',
-      reason: `the payment ${clipLine(query.paymentId)} has no Mollie id: it was never created at Mollie.`,
+      reason: `the payment ${clip(query.paymentId)} has no Mollie id: it was never created at Mollie.`,
     });
   }
   return fetchPayment(account, query.gatewayRef, io, 'poll', query);
@@ -53,7 +53,7 @@ async function fetchPayment(
   const problem = keyModeProblem(account.id, account.mode, account.credentials);
   if (problem) return failedAnswer(false, problem, 'CONFIG_INVALID');
   if (!PAYMENT_ID.test(id))
-    return { kind: 'not-found', reason: `${clipLine(id)} is not a Mollie payment id (tr_…).` };
+    return { kind: 'not-found', reason: `${clip(id)} is not a Mollie payment id (tr_…).` };
   const at = where(account, `GET payments/${id}`);
   const result = await callMollie(account, 'GET', `payments/${encodeURIComponent(id)}`, io);
   if (result.kind === 'unreachable') return unreachableAnswer(at, result);
@@ -86,8 +86,8 @@ async function fetchPayment(
   if (query && payment.quittancePaymentId !== undefined && payment.quittancePaymentId !== query.paymentId) {
     return failedAnswer(
       false,
-      `${at} says the payment ${id} belongs to quittance's ${clipLine(payment.quittancePaymentId)}, not to ` +
-        `${clipLine(query.paymentId)}: the payment's gateway reference needs a person's look.`,
+      `${at} says the payment ${id} belongs to quittance's ${clip(payment.quittancePaymentId)}, not to ` +
+        `${clip(query.paymentId)}: the payment's gateway reference needs a person's look.`,
       'PAYMENT_MISMATCH',
     );
   }

@@ -1,5 +1,6 @@
 import type { Money, PaymentStatus } from '../../core/index.js';
-import { clipLine, describeValue, isJsonObject } from '../_shared/json-api.js';
+import { describe, isObject } from '../_shared/json.js';
+import { clip } from '../_shared/request.js';
 import { parseMollieAmount } from './amount.js';
 
 /** `tr_` and Mollie's base-62 token (docs.mollie.com/reference/webhooks: `id=tr_d0b0E3EA3v`). */
@@ -42,18 +43,18 @@ export interface MolliePayment {
 
 /** Reads a payment object strictly (the fetched truth): a string says what is wrong. */
 export function readMolliePayment(raw: unknown): MolliePayment | string {
-  if (!isJsonObject(raw)) return 'the payment is not a JSON object';
+  if (!isObject(raw)) return 'the payment is not a JSON object';
   if (raw.resource !== undefined && raw.resource !== 'payment') {
-    return `the resource is ${describeValue(raw.resource)}, not a payment`;
+    return `the resource is ${describe(raw.resource)}, not a payment`;
   }
   const id = raw.id;
   if (typeof id !== 'string' || !PAYMENT_ID.test(id))
-    return `the payment id ${describeValue(id)} is not a tr_… id`;
+    return `the payment id ${describe(id)} is not a tr_… id`;
   const mode = raw.mode;
-  if (mode !== 'test' && mode !== 'live') return `the payment ${id} gives the mode ${describeValue(mode)}`;
+  if (mode !== 'test' && mode !== 'live') return `the payment ${id} gives the mode ${describe(mode)}`;
   const status = raw.status;
   if (typeof status !== 'string' || !(MOLLIE_STATUSES as readonly string[]).includes(status)) {
-    return `the payment ${id} gives the status ${describeValue(status)}, which Mollie does not document`;
+    return `the payment ${id} gives the status ${describe(status)}, which Mollie does not document`;
   }
   const amount = parseMollieAmount(raw.amount, 'amount');
   if (typeof amount === 'string') return `the payment ${id}: ${amount}`;
@@ -61,11 +62,11 @@ export function readMolliePayment(raw: unknown): MolliePayment | string {
   if (typeof refunded === 'string') return `the payment ${id}: ${refunded}`;
   const chargedBack = optionalPart(raw.amountChargedBack, 'amountChargedBack', amount);
   if (typeof chargedBack === 'string') return `the payment ${id}: ${chargedBack}`;
-  const metadata = isJsonObject(raw.metadata) ? raw.metadata : {};
+  const metadata = isObject(raw.metadata) ? raw.metadata : {};
   const ours = metadata.quittance_payment_id;
-  const details = isJsonObject(raw.details) ? raw.details : {};
-  const links = isJsonObject(raw._links) ? raw._links : {};
-  const checkout = isJsonObject(links.checkout) ? links.checkout.href : undefined;
+  const details = isObject(raw.details) ? raw.details : {};
+  const links = isObject(raw._links) ? raw._links : {};
+  const checkout = isObject(links.checkout) ? links.checkout.href : undefined;
   return {
     id,
     mode,
@@ -73,8 +74,7 @@ export function readMolliePayment(raw: unknown): MolliePayment | string {
     amount,
     amountRefunded: refunded,
     amountChargedBack: chargedBack,
-    failureReason:
-      typeof details.failureReason === 'string' ? clipLine(details.failureReason, 64) : undefined,
+    failureReason: typeof details.failureReason === 'string' ? clip(details.failureReason, 64) : undefined,
     quittancePaymentId: typeof ours === 'string' && ours.length > 0 && ours.length <= 64 ? ours : undefined,
     checkoutUrl: typeof checkout === 'string' ? checkout : undefined,
   };

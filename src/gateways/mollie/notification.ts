@@ -1,5 +1,5 @@
 import { decodeForm, FormDecodeError, formToRecord, repeatedNames } from '../_shared/form-codec.js';
-import { describeValue } from '../_shared/json-api.js';
+import { describe } from '../_shared/json.js';
 import { FORM_TYPE, mediaType } from '../_shared/request.js';
 import type { NotificationCheck, RawRequest } from '../gateway.js';
 import { PAYMENT_ID } from './map.js';
@@ -17,7 +17,7 @@ export function verifyMollieNotification(_account: unknown, request: RawRequest)
     return {
       kind: 'unparseable',
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      reason: `the body is ${describeValue(type)}; Mollie posts ${FORM_TYPE} with id=tr_…`,
+      reason: `the body is ${describe(type)}; Mollie posts ${FORM_TYPE} with id=tr_…`,
     };
   }
   let fields: Record<string, string>;
@@ -48,7 +48,7 @@ export function verifyMollieNotification(_account: unknown, request: RawRequest)
     return {
       kind: 'unparseable',
       code: 'INVALID_FIELD',
-      reason: `the id ${describeValue(id)} is not a Mollie payment id (tr_…); quittance creates payments only`,
+      reason: `the id ${describe(id)} is not a Mollie payment id (tr_…); quittance creates payments only`,
     };
   }
   return { kind: 'deferred', resource: id, lookup: { gatewayRef: id } };

@@ -1,5 +1,5 @@
 import type { Money } from '../../core/index.js';
-import { clipLine } from '../_shared/json-api.js';
+import { clip } from '../_shared/request.js';
 import type { GatewayAccount, RefundAnswer, StatusIo, StatusQuery } from '../gateway.js';
 import { formatMollieAmount } from './amount.js';
 import { callMollie, where } from './api.js';
@@ -27,7 +27,7 @@ export async function refundMolliePayment(
     return {
       kind: 'refused',
       code: 'UNKNOWN_AT_GATEWAY',
-      reason: `the payment ${clipLine(query.paymentId)} has no Mollie id (tr_…): it was never created at Mollie.`,
+      reason: `the payment ${clip(query.paymentId)} has no Mollie id (tr_…): it was never created at Mollie.`,
     };
   }
   if (request.amount.value <= 0) {
@@ -37,7 +37,7 @@ export async function refundMolliePayment(
   const result = await callMollie(account, 'POST', `payments/${encodeURIComponent(id)}/refunds`, io, {
     body: {
       amount: formatMollieAmount(request.amount),
-      description: clipLine(request.reason, 140),
+      description: clip(request.reason, 140),
       metadata: { quittance_refund_id: request.refundId },
     },
     idempotencyKey: `quittance-refund-${request.refundId}`,

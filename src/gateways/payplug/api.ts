@@ -1,4 +1,3 @@
-import { callJsonApi, clipLine } from '../_shared/json-api.js';
 import type { GatewayAccount } from '../gateway.js';
 import { type PayplugCredentials, payplugHeaders, payplugUrl } from './credentials.js';
 import { isObject } from './map.js';
@@ -36,13 +35,32 @@ export async function callPayplug(
   body: unknown,
   io: { readonly fetch: typeof fetch; readonly signal: AbortSignal },
 ): Promise<ApiResult> {
-  const answer = await callJsonApi(
-    payplugUrl(account.credentials, path),
-    { method, headers: payplugHeaders(account.credentials), body },
-    io,
-  );
-  if (answer.kind === 'unreachable') return answer;
-  return { ...answer, error: readError(account, answer.json) };
+  const { credentials } = account;
+  let status: number;
+  let content: string;
+  try {
+    const response = await io.fetch(payplugUrl(credentials, path), {
+      method,
+      headers: {
+        ...payplugHeaders(credentials),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+      redirect: 'manual',
+      signal: io.signal,
+    });
+    status = response.status;
+    content = await response.text();
+  } catch (error) {
+    return { kind: 'unreachable', timedOut: io.signal.aborted, detail: networkError(error) };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch {
+    json = undefined;
+  }
+  return { kind: 'answer', status, json, error: readError(account, json) };
 }
 
 function readError(account: GatewayAccount<PayplugCredentials>, json: unknown): ApiError | undefined {
@@ -66,7 +84,18 @@ export function said(error: ApiError | undefined): string {
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 
-export const clip = clipLine;
+/** `fetch failed` says little; undici puts the socket error (ECONNREFUSED…) in `cause`. */
+function networkError(error: unknown): string {
+  const cause = error instanceof Error && isObject(error.cause) ? error.cause : undefined;
+  const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return clip(code ? `${message}: ${code}` : message, 127);
+}
+
+export function clip(value: string, max = 40): string {
+  const chars = Array.from(value.replace(/[\p{Cc}]+/gu, ' '));
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
+}
 
 /** The API base without user info or query, for messages. */
 export function shownBase(credentials: PayplugCredentials): string {

@@ -1,5 +1,4 @@
 import type { PaymentStatus } from '../../core/index.js';
-import { describeValue, isJsonObject } from '../_shared/json-api.js';
 
 /**
  * A PayPlug payment object, as much of it as quittance decides from. Field names: shared/protocols.md §2
@@ -23,6 +22,8 @@ export interface PayplugPayment {
   /** `metadata.quittance_payment_id`, which quittance sets at creation. */
   readonly quittancePaymentId: string | undefined;
 }
+
+type Json = Readonly<Record<string, unknown>>;
 
 /** `pay_` and PayPlug's base-62 id (payplug-php tests use ids such as `pay_5iHMDxy4ABR4YBVW4UscIn`). */
 export const PAYMENT_ID = /^pay_[A-Za-z0-9]{1,64}$/;
@@ -140,7 +141,14 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-export const isObject = isJsonObject;
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** A value from the request, quoted short in a reason. */
-export const describe = describeValue;
+export function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const json = JSON.stringify(value) ?? String(value);
+  const chars = Array.from(json.replace(/[\p{Cc}]+/gu, ' '));
+  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : chars.join('');
+}
