@@ -1,6 +1,7 @@
 import { adyen } from './adyen/index.js';
 import type { AnyGatewayAdapter } from './gateway.js';
 import { lyra } from './lyra/index.js';
+import { mollie } from './mollie/index.js';
 import { paypal } from './paypal/index.js';
 import { payplug } from './payplug/index.js';
 import { sips } from './sips/index.js';
@@ -14,6 +15,7 @@ const ADAPTERS: Readonly<Record<string, AnyGatewayAdapter>> = {
   adyen,
   lyra,
   paypal,
+  mollie,
   payplug,
   sips,
   stripe,

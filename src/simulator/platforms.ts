@@ -1,5 +1,6 @@
 import { adyenPlatform } from './adyen/platform.js';
 import { lyraPlatform } from './lyra/platform.js';
+import { molliePlatform } from './mollie/platform.js';
 import { paypalPlatform } from './paypal/platform.js';
 import { payplugPlatform } from './payplug/platform.js';
 import type { PlatformFactory } from './platform.js';
@@ -14,6 +15,7 @@ export const PLATFORMS: Readonly<Record<string, PlatformFactory>> = {
   adyen: adyenPlatform,
   lyra: lyraPlatform,
   paypal: paypalPlatform,
+  mollie: molliePlatform,
   payplug: payplugPlatform,
   sips: sipsPlatform,
   stripe: stripePlatform,

@@ -24,6 +24,7 @@ import { type Engine, startEngine } from '../../src/engine/engine.js';
 import { startEngineWorker } from '../../src/engine/runtime.js';
 import type { CheckoutRequest, GatewayAccount, RawRequest } from '../../src/gateways/gateway.js';
 import { signedNotification as lyraNotification } from '../../src/gateways/lyra/fixtures/notification.js';
+import { paymentObject as mollieObject } from '../../src/gateways/mollie/fixtures/payments.js';
 import { paidObject } from '../../src/gateways/payplug/fixtures/payments.js';
 import { signedNotification as sipsNotification } from '../../src/gateways/sips/fixtures/notification.js';
 import { paidOrder, unpaidOrder } from '../../src/gateways/taler/fixtures/orders.js';
@@ -46,6 +47,7 @@ const SECRETS = {
   trivenetoPassword: 'TvTerminalPass6Yt3Lk9',
   trivenetoSecret: 'TvUdf4Secret8Rc5Wz1Hm0',
   payplugKey: 'sk_test_PayplugKey3Fj7Ds2Gk',
+  mollieKey: 'test_MollieApiKey8Wc3Jt5Yb',
   talerToken: 'TalerToken9Mx4Vb6Qn1',
   shopWebhookSecret: `whsec_${Buffer.from('ShopWebhookSecretBytes1x7').toString('base64')}`,
   alertWebhookSecret: `whsec_${Buffer.from('AlertWebhookSecretBytes3y9').toString('base64')}`,
@@ -190,6 +192,13 @@ function configInput(database: string): ConfigInput {
         shop: { ...SHOP },
       },
       {
+        id: 'shop-mollie',
+        gateway: 'mollie',
+        mode: 'test',
+        credentials: { apiKey: SECRETS.mollieKey, apiBase: 'https://mollie.test' },
+        shop: { ...SHOP },
+      },
+      {
         id: 'shop-taler',
         gateway: 'taler',
         mode: 'test',
@@ -229,6 +238,19 @@ function fakeNetwork(): typeof fetch {
           ? json(200, paidObject({ id, amount: 1250, metadata: { quittance_payment_id: ours } }))
           : json(404, {});
       }
+      case 'mollie.test': {
+        if (method === 'POST') {
+          const body = JSON.parse(String(init?.body)) as { metadata: unknown };
+          const id = `tr_${randomBytes(6).toString('hex')}`;
+          mollieIds.add(id);
+          return json(201, mollieObject({ id, metadata: body.metadata }));
+        }
+        const id = url.pathname.split('/').pop() ?? '';
+        if (mollieIds.has(id)) return json(200, mollieObject({ id, status: 'paid', _links: {} }));
+        // An error that quotes the key it was given: quittance must not repeat it.
+        const auth = new Headers(init?.headers).get('authorization') ?? '';
+        return json(401, { status: 401, title: 'Unauthorized Request', detail: `Refused: ${auth}` });
+      }
       case 'taler.test': {
         const orderId = decodeURIComponent(url.pathname.split('/').pop() ?? '');
         if (method === 'POST') {
@@ -257,6 +279,7 @@ function fakeNetwork(): typeof fetch {
 }
 
 const payplugIds = new Map<string, string>();
+const mollieIds = new Set<string>();
 const talerOrdersRead = new Set<string>();
 function payplugObject(ourId: string): Record<string, unknown> {
   const id = `pay_${randomBytes(8).toString('hex')}`;
@@ -344,7 +367,14 @@ describe('no secret and no card number anywhere', () => {
     assert.equal(byCreatedKey.status, 200, 'the created key works on the API');
     dashboardCookies.push(await dashboardCookie(SECRETS.apiKey), await dashboardCookie(created.key));
 
-    for (const account of ['shop-lyra', 'shop-sips', 'shop-tv', 'shop-payplug', 'shop-taler']) {
+    for (const account of [
+      'shop-lyra',
+      'shop-sips',
+      'shop-tv',
+      'shop-payplug',
+      'shop-mollie',
+      'shop-taler',
+    ]) {
       const res = await api('/api/payments', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -426,6 +456,20 @@ describe('no secret and no card number anywhere', () => {
       sourceIp: '203.0.113.9',
       receivedAt: new Date(),
     });
+
+    // Mollie posts an id only; a genuine one, and one Mollie answers with an error quoting the key.
+    const mollie = await checkout('shop-mollie');
+    for (const id of [mollie.payment.gatewayRef, 'tr_unknown0000']) {
+      await post('shop-mollie', {
+        method: 'POST',
+        path: '',
+        query: '',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: Buffer.from(`id=${id}&note=${encodeURIComponent(LEAKY_TEXT)}`),
+        sourceIp: '203.0.113.9',
+        receivedAt: new Date(),
+      });
+    }
 
     const taler = await checkout('shop-taler');
     await post('shop-taler', {

@@ -18,7 +18,7 @@ export function registerVerify(program: Command): void {
     .requiredOption(
       '--secret <key>',
       "the key that checks the notification: Lyra's shop key (or REST password / HMAC key for kr-answer), " +
-        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key, a Standard Webhooks whsec_ secret, Stripe's endpoint signing secret (whsec_…), " +
+        "Sips' secret key, Triveneto's udf4 secret, PayPlug's secret API key, Mollie's API key (test_…/live_…), a Standard Webhooks whsec_ secret, Stripe's endpoint signing secret (whsec_…), " +
         "PayPal's receiver e-mail (nothing in IPN is secret)",
     )
     .option(
@@ -60,7 +60,9 @@ for the payment the body names (GET /v1/payments/{id} with the secret key) and r
 with "checkedBy": "fetch-back"; a body PayPlug does not confirm is not valid. PayPal IPN signs nothing
 either: verify decodes the IPN in its own charset, checks receiver_email against --secret, shows the
 deferred check ("check"), then posts the body back verbatim (cmd=_notify-validate) and reports VERIFIED
-as valid, INVALID as not valid (UNKNOWN_AT_GATEWAY).
+as valid, INVALID as not valid (UNKNOWN_AT_GATEWAY). Mollie's webhook is id=tr_… only: verify asks Mollie
+(GET /v2/payments/{id} with the API key) and prints what Mollie says; an id Mollie does not know for that
+key is not valid (UNKNOWN_AT_GATEWAY).
 
 Examples:
   $ quittance verify lyra --secret 1122334455667788 --algorithm sha1 --file ipn.txt
@@ -69,6 +71,7 @@ Examples:
   $ quittance verify triveneto --secret "$TV_UDF_SECRET" --file notification-message.txt
   $ quittance verify payplug --secret "$PAYPLUG_SECRET_KEY" --file notification.json
   $ quittance verify paypal --secret shop@example.com --file ipn.txt
+  $ echo -n 'id=tr_WDqYK6vllg' | quittance verify mollie --secret "$MOLLIE_API_KEY"
   $ quittance verify adyen --secret "$ADYEN_HMAC_KEY" --file notification.json
   $ quittance verify stripe --secret "$STRIPE_WEBHOOK_SECRET" --file event.json --now 1700000100 \\
       --header 'Stripe-Signature: t=1700000000,v1=…'

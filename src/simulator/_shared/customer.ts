@@ -47,3 +47,45 @@ export async function land(
   await res.body?.cancel();
   return { status: res.status, location: res.headers.get('location') };
 }
+
+export interface HostedPageVisit {
+  readonly txn: string;
+  readonly returnUrl: string;
+  /** quittance's answer to the return (null when not followed). */
+  readonly returnStatus: number | null;
+  readonly location: string | null;
+}
+
+/**
+ * A shopper's browser on a gateway whose checkout is a link (PayPlug, Mollie): follows it (GET, JSON asked, the
+ * simulated page answers `{txn}`), posts the choice to the simulator's `actPath`, then comes back to the return URL
+ * the simulator answers with a plain GET, as the gateway redirects it; nothing signed comes back.
+ */
+export async function payOnHostedPage(options: {
+  readonly gateway: string;
+  readonly actPath: string;
+  readonly checkout: { readonly method: string; readonly url: string };
+  readonly scenario: string;
+  readonly faults?: readonly Fault[];
+  readonly followReturn?: boolean;
+}): Promise<HostedPageVisit> {
+  const { checkout, scenario, faults = [], followReturn = true } = options;
+  if (checkout.method.toUpperCase() !== 'GET') {
+    throw new CustomerError(
+      'checkout',
+      0,
+      `${options.gateway}'s checkout is a link (GET), not ${checkout.method}`,
+    );
+  }
+  const { txn } = await fetchJson<{ txn: string }>('checkout', checkout.url, {
+    headers: { accept: 'application/json' },
+  });
+  const { returnUrl } = await postAction<{ returnUrl: string }>(new URL(options.actPath, checkout.url), {
+    txn,
+    scenario,
+    faults,
+  });
+  if (!followReturn) return { txn, returnUrl, returnStatus: null, location: null };
+  const back = await land(returnUrl);
+  return { txn, returnUrl, returnStatus: back.status, location: back.location };
+}

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { type Attempt, postOnce } from './attempt.js';
+import { type Attempt, is2xx, postOnce } from './attempt.js';
 import type { SimClock } from './clock.js';
 
 /** The live record of one notification; the simulators hand out copies. */
@@ -141,4 +141,35 @@ export function afterDelays(
     const delay = delays[index];
     return delay === undefined ? undefined : now + clock.scaled(delay);
   };
+}
+
+/**
+ * The usual policy of a platform that POSTs one body per notification: any 2xx counts as delivered, retries on a
+ * fixed list of delays (`afterDelays`), and headers saying the body's type, the platform's User-Agent and the
+ * simulator's bookkeeping (`x-simulator-notification`, `-attempt`, `-fault`).
+ */
+export function createPostNotifier<J extends DeliveryJob>(options: {
+  readonly clock: SimClock;
+  readonly retries: boolean;
+  readonly retryDelaysMs: readonly number[];
+  readonly contentType: string;
+  readonly userAgent: string;
+}): Notifier<J> {
+  const { clock, retries, contentType, userAgent } = options;
+  return createNotifier<J>({
+    clock,
+    retries,
+    isSuccess: is2xx,
+    retryAt: afterDelays(options.retryDelaysMs, clock),
+    headers(n, index, faultTags) {
+      const headers: Record<string, string> = {
+        'content-type': contentType,
+        'user-agent': userAgent,
+        'x-simulator-notification': String(n),
+        'x-simulator-attempt': String(index + 1),
+      };
+      if (faultTags.length > 0) headers['x-simulator-fault'] = faultTags.join(',');
+      return headers;
+    },
+  });
 }

@@ -1,11 +1,5 @@
-import { is2xx } from '../_shared/attempt.js';
 import type { SimClock } from '../_shared/clock.js';
-import {
-  afterDelays,
-  createNotifier as createDeliveryNotifier,
-  type DeliveryJob,
-  type Notifier,
-} from '../_shared/notifier.js';
+import { createPostNotifier, type DeliveryJob, type Notifier } from '../_shared/notifier.js';
 import { RETRY_DELAYS_MS } from './clock.js';
 import type { SimNotification } from './types.js';
 
@@ -27,22 +21,11 @@ export function createNotifier({
   clock: SimClock;
   retries: boolean;
 }): Notifier<NotificationJob> {
-  return createDeliveryNotifier<NotificationJob>({
+  return createPostNotifier<NotificationJob>({
     clock,
     retries,
-    isSuccess: is2xx,
-    retryAt: afterDelays(RETRY_DELAYS_MS, clock),
-    headers: notificationHeaders,
+    retryDelaysMs: RETRY_DELAYS_MS,
+    contentType: 'application/json',
+    userAgent: 'payplug-simulator',
   });
-}
-
-function notificationHeaders(n: number, index: number, faultTags: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'user-agent': 'payplug-simulator',
-    'x-simulator-notification': String(n),
-    'x-simulator-attempt': String(index + 1),
-  };
-  if (faultTags.length > 0) headers['x-simulator-fault'] = faultTags.join(',');
-  return headers;
 }
