@@ -200,6 +200,20 @@ export const paypalProbe: ProbeBuilder = (account, now) => {
   };
 };
 
+/**
+ * Mollie's webhook is `id=tr_…` and nothing else (shared/protocols.md "Mollie"): the probe names a payment Mollie
+ * never made, so quittance keeps it and asks Mollie back, which finds nothing. The id is the only place for the
+ * probe's reference, in the characters a Mollie id allows.
+ */
+export const mollieProbe: ProbeBuilder = (_account, now) => ({
+  body: encodeForm({ id: `tr_doctorprobe${now.getTime()}` }),
+  orderRef: probeRef(now),
+  signed: false,
+  description:
+    'a Mollie webhook (id=tr_doctorprobe<time>) naming a payment Mollie does not know; Mollie signs nothing and ' +
+    'sends nothing else, so quittance keeps it and asks Mollie back, which finds nothing',
+});
+
 /** The webhook body quittance's README asks Taler merchants to template (src/gateways/taler/webhook.ts). */
 export const talerProbe: ProbeBuilder = (_account, now) => {
   const ref = probeRef(now);

@@ -3,6 +3,7 @@ import {
   adyenProbe,
   genericProbe,
   lyraProbe,
+  mollieProbe,
   type ProbeBuilder,
   paypalProbe,
   payplugProbe,
@@ -141,6 +142,11 @@ function buildProfiles(): Readonly<Record<string, GatewayProfile>> {
       contentType: JSON_TYPE,
       buildProbe: payplugProbe,
       timeoutSource: 'not published by PayPlug [UNCONFIRMED]: quittance assumes 10 s',
+    }),
+    mollie: adapterProfile('mollie', {
+      contentType: FORM,
+      buildProbe: mollieProbe,
+      timeoutSource: 'not published by Mollie [UNCONFIRMED]: quittance assumes 10 s',
     }),
     paypal: adapterProfile('paypal', {
       contentType: FORM,
