@@ -13,7 +13,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { DoctorClass } from '../../src/doctor/types.js';
-import { intermediateCa, leaf, rootCa } from './certificates.js';
+import { intermediateCa, leaf, rootCa } from '../support/certificates.js';
 
 export interface BrokenEndpoint {
   readonly name: string;

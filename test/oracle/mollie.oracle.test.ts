@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createMollieClient, type Payment } from '@mollie/api-client';
 import fc from 'fast-check';
@@ -15,6 +11,7 @@ import { mollie } from '../../src/gateways/mollie/index.js';
 import { payAsCustomer } from '../../src/simulator/mollie/customer.js';
 import { startMollieSimulator } from '../../src/simulator/mollie/server.js';
 import type { MollieSimulator } from '../../src/simulator/mollie/types.js';
+import { leaf } from '../support/certificates.js';
 
 /**
  * The official library as an independent oracle (devDependency only; src/ never imports it): for random payment
@@ -24,7 +21,8 @@ import type { MollieSimulator } from '../../src/simulator/mollie/types.js';
  * statuses are derived here, from the official object's fields, independently of src/gateways/mollie/map.ts.
  *
  * The official client only speaks HTTPS (it hands node-fetch an https.Agent), so the stub is HTTPS with a throw-away
- * self-signed certificate made by openssl, and certificate checks are off in this test process only.
+ * self-signed certificate made in the test (test/support/certificates.ts), and certificate checks are off in this test
+ * process only.
  */
 const NUM_RUNS = 1000;
 const KEYS = { test: `test_${'o'.repeat(30)}`, live: `live_${'o'.repeat(30)}` } as const;
@@ -35,34 +33,11 @@ type Responder = (method: string, path: string, body: string) => Promise<{ statu
 let respond: Responder = async () => ({ status: 500, json: {} });
 let server: Server;
 let base = '';
-let certDir = '';
 
 before(async () => {
-  certDir = mkdtempSync(join(tmpdir(), 'quittance-mollie-oracle-'));
-  const key = join(certDir, 'key.pem');
-  const cert = join(certDir, 'cert.pem');
-  const made = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  assert.equal(made.status, 0, `openssl makes the stub's certificate: ${made.stderr?.toString()}`);
+  const { key, cert } = await leaf(undefined);
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-  server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+  server = createServer({ key, cert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -84,7 +59,6 @@ before(async () => {
 after(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  rmSync(certDir, { recursive: true, force: true });
 });
 
 const accountOf = (mode: 'test' | 'live'): GatewayAccount<MollieCredentials> => ({
