@@ -1,5 +1,6 @@
 import { money, type SignalSource } from '../../core/index.js';
 import { clip } from '../_shared/request.js';
+import { failedAnswer, httpFailure, unreachableAnswer } from '../_shared/status-answer.js';
 import type {
   DeferredCheck,
   GatewayAccount,
@@ -51,56 +52,40 @@ async function fetchPayment(
   query: StatusQuery | undefined,
 ): Promise<StatusAnswer> {
   const problem = keyModeProblem(account.id, account.mode, account.credentials);
-  if (problem) return failed(false, problem, 'CONFIG_INVALID');
+  if (problem) return failedAnswer(false, problem, 'CONFIG_INVALID');
   if (!PAYMENT_ID.test(id))
     return { kind: 'not-found', reason: `${clip(id)} is not a PayPlug payment id (pay_…).` };
   const where = `PayPlug's API (GET payments/${id} at ${shownBase(account.credentials)})`;
   const result = await callPayplug(account, 'GET', `payments/${encodeURIComponent(id)}`, undefined, io);
-  if (result.kind === 'unreachable') {
-    return failed(
-      true,
-      result.timedOut
-        ? `${where} did not answer in time; asking again later.`
-        : `${where} could not be reached (${result.detail}); asking again later.`,
-    );
-  }
-  const { status } = result;
-  if (status === 404)
+  if (result.kind === 'unreachable') return unreachableAnswer(where, result);
+  if (result.status === 404)
     return { kind: 'not-found', reason: `PayPlug has no payment ${id}${said(result.error)}.` };
-  if (status === 401 || status === 403) {
-    return failed(
-      false,
-      `${where} refused the secret key (HTTP ${status}${said(result.error)}): check credentials.secretKey of the ` +
-        `account ${account.id} (the ${account.mode} key, sk_${account.mode}_…, from the PayPlug portal).`,
-      'UNAUTHORIZED',
-    );
-  }
-  if (status >= 500 || status === 408 || status === 429) {
-    return failed(true, `${where} answered HTTP ${status}; asking again later.`);
-  }
-  if (status < 200 || status > 299) {
-    const hint = status >= 300 && status < 400 ? ': check credentials.apiBase' : '';
-    return failed(false, `${where} answered HTTP ${status}${said(result.error)}${hint}.`);
-  }
+  const refused = httpFailure(where, result.status, said(result.error), {
+    name: 'secret key',
+    hint:
+      `check credentials.secretKey of the account ${account.id} (the ${account.mode} key, sk_${account.mode}_…, ` +
+      'from the PayPlug portal)',
+  });
+  if (refused) return refused;
   const payment = readPayment(result.json);
   if (typeof payment === 'string') {
-    return failed(false, `${where} answered something quittance cannot read: ${payment}.`);
+    return failedAnswer(false, `${where} answered something quittance cannot read: ${payment}.`);
   }
   if (payment.id !== id) {
-    return failed(
+    return failedAnswer(
       false,
       `${where} answered about the payment ${payment.id} instead: check credentials.apiBase.`,
     );
   }
   if (payment.isLive !== undefined && payment.isLive !== (account.mode === 'live')) {
-    return failed(
+    return failedAnswer(
       false,
       `${where} says the payment ${id} is ${payment.isLive ? 'live' : 'a test payment'}, but the account ` +
         `${account.id} is ${account.mode === 'live' ? 'live' : 'in test mode'}.`,
     );
   }
   if (query && payment.quittancePaymentId !== undefined && payment.quittancePaymentId !== query.paymentId) {
-    return failed(
+    return failedAnswer(
       false,
       `${where} says the payment ${id} belongs to quittance's ${clip(payment.quittancePaymentId)}, not to ` +
         `${clip(query.paymentId)}: the payment's gateway reference needs a person's look.`,
@@ -133,12 +118,4 @@ export function signalOf(
     lookup: { gatewayRef: payment.id, ...(paymentId !== undefined && { paymentId }) },
     facts,
   };
-}
-
-function failed(
-  retryable: boolean,
-  reason: string,
-  code: 'GATEWAY_UNAVAILABLE' | 'UNAUTHORIZED' | 'CONFIG_INVALID' = 'GATEWAY_UNAVAILABLE',
-): StatusAnswer {
-  return { kind: 'failed', code, reason, retryable };
 }
