@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { QuittanceError } from './errors.js';
 import {
   currencyExponent,
   currencyFromNumeric,
   currencyToNumeric,
+  formatMajorUnits,
   formatMoney,
   isKnownCurrency,
   money,
+  parseMajorUnits,
   sameMoney,
 } from './money.js';
 
@@ -126,6 +129,25 @@ describe('currencies', () => {
       assert.equal(currencyToNumeric(name), undefined, name);
       assert.equal(currencyExponent(name), 2, name);
     }
+  });
+});
+
+describe('formatMajorUnits()', () => {
+  it('is the inverse of parseMajorUnits for every amount and exponent', () => {
+    fc.assert(
+      fc.property(
+        // parseMajorUnits reads at most 15 integer digits.
+        fc.integer({ min: 0, max: 10 ** 15 - 1 }),
+        fc.constantFrom('EUR', 'JPY', 'KWD'),
+        (value, currency) => {
+          const text = formatMajorUnits(money(value, currency));
+          assert.equal(parseMajorUnits(text, currency), value, text);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    assert.equal(formatMajorUnits(money(5, 'EUR')), '0.05');
+    assert.equal(formatMajorUnits(money(1200, 'JPY')), '1200');
   });
 });
 

@@ -99,10 +99,18 @@ export function sameMoney(a: Money, b: Money): boolean {
 
 /** "12.50 EUR", "1200 JPY": for people, never for computation. */
 export function formatMoney(m: Money): string {
+  return `${formatMajorUnits(m)} ${m.currency}`;
+}
+
+/**
+ * 1250 EUR → "12.50", 1200 JPY → "1200": the amount in major units with exactly the currency's decimals, as gateways
+ * that take decimal strings want it (Mollie, PayPal, Triveneto). The inverse of parseMajorUnits.
+ */
+export function formatMajorUnits(m: Money): string {
   const exponent = currencyExponent(m.currency);
-  if (exponent === 0) return `${m.value} ${m.currency}`;
+  if (exponent === 0) return String(m.value);
   const digits = String(m.value).padStart(exponent + 1, '0');
-  return `${digits.slice(0, -exponent)}.${digits.slice(-exponent)} ${m.currency}`;
+  return `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { currencyExponent, type Money, money, parseMajorUnits } from '../../core/index.js';
+import { formatMajorUnits, type Money, money, parseMajorUnits } from '../../core/index.js';
 import { describe, isObject } from '../_shared/json.js';
 
 /**
@@ -7,10 +7,7 @@ import { describe, isObject } from '../_shared/json.js';
  * amount of decimals"); mollie-api-node `src/data/global.ts` `Amount { currency: string; value: string }`.
  */
 export function formatMollieAmount(amount: Money): { currency: string; value: string } {
-  const exponent = currencyExponent(amount.currency);
-  if (exponent === 0) return { currency: amount.currency, value: String(amount.value) };
-  const digits = String(amount.value).padStart(exponent + 1, '0');
-  return { currency: amount.currency, value: `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}` };
+  return { currency: amount.currency, value: formatMajorUnits(amount) };
 }
 
 /** Reads an amount object into minor units; a string says what is wrong. */

@@ -1,4 +1,4 @@
-import { formatMoney } from '../../core/index.js';
+import { formatMajorUnits } from '../../core/index.js';
 import type { Checkout, CheckoutRequest, GatewayAccount } from '../gateway.js';
 import { checkoutUrlOf, type PaypalCredentials } from './credentials.js';
 
@@ -19,7 +19,7 @@ export function createPaypalPayment(
   request: CheckoutRequest,
 ): Checkout {
   // "12.50 EUR" → "12.50": the currency's own decimals, computed on integers (no float rounding).
-  const amount = formatMoney(request.amount).split(' ')[0] ?? '';
+  const amount = formatMajorUnits(request.amount);
   const cancel = new URL(request.urls.return);
   cancel.searchParams.set('cancelled', '1');
   return {

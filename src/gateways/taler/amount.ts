@@ -1,4 +1,4 @@
-import { currencyExponent, type Money, money } from '../../core/index.js';
+import { currencyExponent, formatMajorUnits, type Money, money } from '../../core/index.js';
 import { TALER_CURRENCY } from './credentials.js';
 
 /**
@@ -15,12 +15,9 @@ const MAX_VALUE = 2 ** 52;
 
 /** Our minor units as a Taler amount, without needless zeros: 1250 EUR → `EUR:12.5`, 100 EUR → `EUR:1`. */
 export function formatTalerAmount(amount: Money): string {
-  const exponent = currencyExponent(amount.currency);
-  if (exponent === 0) return `${amount.currency}:${amount.value}`;
-  const digits = String(amount.value).padStart(exponent + 1, '0');
-  const integer = digits.slice(0, -exponent);
-  const fraction = digits.slice(-exponent).replace(/0+$/, '');
-  return fraction === '' ? `${amount.currency}:${integer}` : `${amount.currency}:${integer}.${fraction}`;
+  const major = formatMajorUnits(amount);
+  const trimmed = major.includes('.') ? major.replace(/0+$/, '').replace(/\.$/, '') : major;
+  return `${amount.currency}:${trimmed}`;
 }
 
 /** A Taler amount in our minor units, or a string saying why it cannot be one. */

@@ -1,4 +1,4 @@
-import { currencyExponent, currencyToNumeric, type Money, QuittanceError } from '../../core/index.js';
+import { currencyToNumeric, formatMajorUnits, type Money, QuittanceError } from '../../core/index.js';
 import { encodeForm } from '../_shared/form-codec.js';
 import { clip } from '../_shared/request.js';
 import type { Checkout, CheckoutRequest, GatewayAccount } from '../gateway.js';
@@ -25,10 +25,7 @@ export type PaymentInitAnswer =
  * sends WooCommerce's `order_total` as is (WC_Gateway_Activa::process_payment), and the e24 clients a decimal string.
  */
 export function formatAmount(amount: Money): string {
-  const exponent = currencyExponent(amount.currency);
-  if (exponent === 0) return String(amount.value);
-  const digits = String(amount.value).padStart(exponent + 1, '0');
-  return `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+  return formatMajorUnits(amount);
 }
 
 /** udf2: the amount in minor units and its currency, echoed back by the gateway and covered by the security code. */
