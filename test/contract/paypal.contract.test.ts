@@ -38,7 +38,7 @@ testPostbackContract({
     Voided: 'cancelled',
     Expired: 'expired',
     Refunded: 'refunded',
-    Reversed: 'refunded',
+    Reversed: 'error',
   },
   amount: money(1250, 'EUR'),
   notification: (request, state) => ipnFor(request, STATES[state]),

@@ -209,5 +209,35 @@ for (const dialect of DIALECTS) {
       );
       assert.equal((await paymentOf(payment.id))?.status, 'refunded');
     });
+
+    it('a reversal (chargeback) flags the captured payment for a person; its cancellation changes nothing', async () => {
+      const payment = await newPayment();
+      const parent = `TXN${payment.id.slice(-14)}`;
+      await deliver(ipn(payment));
+      const reversal = await deliver(
+        ipn(payment, {
+          payment_status: 'Reversed',
+          reason_code: 'chargeback',
+          txn_id: '3NR0911HX87430205',
+          parent_txn_id: parent,
+          mc_gross: '-12.50',
+        }),
+      );
+      const flagged = await paymentOf(payment.id);
+      assert.equal(flagged?.status, 'captured');
+      assert.equal(flagged?.needsReview, true);
+      const [signal] = await signalsOfInbox(engine.store.db, reversal.inboxId);
+      assert.equal(signal?.settlement, 'conflict');
+      await deliver(
+        ipn(payment, {
+          payment_status: 'Canceled_Reversal',
+          reason_code: 'other',
+          txn_id: '9CR0911HX87430299',
+          parent_txn_id: parent,
+          mc_gross: '12.50',
+        }),
+      );
+      assert.equal((await paymentOf(payment.id))?.status, 'captured');
+    });
   });
 }

@@ -23,7 +23,7 @@ describe('paypal status map', () => {
       Expired: 'expired',
       Voided: 'cancelled',
       Refunded: 'refunded',
-      Reversed: 'refunded',
+      Reversed: 'error',
       Canceled_Reversal: 'captured',
     });
     assert.equal(mapStatus('Pending', 'authorization'), 'authorized');

@@ -9,8 +9,10 @@ import { grossOf, type Ipn, type IpnProblem, required } from './ipn.js';
  * - Pending (see pending_reason; an e-check clears in days), Created, Processed (accepted, not yet complete) → pending;
  * - Denied (the merchant or PayPal refused), Failed (the funding source, e.g. the buyer's bank, failed) → refused;
  * - Expired, Voided: an authorization that lapsed or was voided → expired, cancelled;
- * - Refunded (the merchant refunded), Reversed (a chargeback or reversal took the funds back) → refunded;
- * - Canceled_Reversal: a reversal was cancelled and the funds came back → captured.
+ * - Refunded (the merchant refunded) → refunded;
+ * - Reversed (a chargeback or another reversal took the funds back) → error: a dispute for a person, as Mollie's
+ *   chargebacks (docs/ARCHITECTURE.md, difference 22); core cannot apply it to a paid payment and flags the conflict;
+ * - Canceled_Reversal: a reversal was cancelled and the funds came back → captured (a no-op on a captured payment).
  * `Pending` with pending_reason `authorization` is an authorization waiting for capture → authorized (mapStatus).
  */
 export const PAYPAL_STATUS_MAP: StatusMap = {
@@ -23,7 +25,7 @@ export const PAYPAL_STATUS_MAP: StatusMap = {
   Expired: 'expired',
   Voided: 'cancelled',
   Refunded: 'refunded',
-  Reversed: 'refunded',
+  Reversed: 'error',
   Canceled_Reversal: 'captured',
 };
 
@@ -100,7 +102,10 @@ export function ipnSignal(ipn: Ipn): GatewaySignal | IpnProblem {
     const value = f[name];
     if (value !== undefined && value !== '') facts[name] = clip(value, 64);
   }
-  const why = f.pending_reason ?? f.reason_code;
+  const why =
+    paymentStatus === 'Reversed'
+      ? `PayPal took the funds back (reason_code ${clip(f.reason_code ?? 'none', 32)}): a dispute for a person to follow in PayPal's Resolution Center`
+      : (f.pending_reason ?? f.reason_code);
   const custom = f.custom;
   return {
     source: 'notification',
@@ -109,7 +114,7 @@ export function ipnSignal(ipn: Ipn): GatewaySignal | IpnProblem {
     ...(!NOT_THE_PAYMENT_AMOUNT.has(paymentStatus) && { amount: money(gross.value, currency) }),
     gatewayRef: original,
     gatewayStatus: paymentStatus,
-    ...(why !== undefined && why !== '' && { note: `${paymentStatus}: ${clip(why, 64)}` }),
+    ...(why !== undefined && why !== '' && { note: `${paymentStatus}: ${clip(why, 160)}` }),
     lookup: {
       gatewayRef: original,
       ...(custom !== undefined && custom !== '' && custom.length <= 64 && { paymentId: custom }),
