@@ -5,7 +5,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildMessage, ParentMessage, PreparedPayment, ServerOptions } from './server.js';
+import type { ChildMessage, MolliePayment, ParentMessage, PreparedPayment, ServerOptions } from './server.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -13,6 +13,7 @@ const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
 export interface Child {
   readonly url: string;
   readonly payments: readonly PreparedPayment[];
+  readonly molliePayments: readonly MolliePayment[];
   readonly pragmas: Readonly<Record<string, string>>;
   /** CPU time (user + system, all threads) the child has used so far, in ms. */
   cpuMs(): Promise<number>;
@@ -66,6 +67,7 @@ export function startChild(options: ServerOptions, cpuProfDir?: string | undefin
   return next('ready').then((ready) => ({
     url: ready.url,
     payments: ready.payments,
+    molliePayments: ready.molliePayments,
     pragmas: ready.pragmas,
     cpuMs: async () => {
       const reply = next('cpu');

@@ -11,7 +11,10 @@
  *    exactly once (inbox insert + verify + settle + signal + payment update + effect job, one commit);
  * 3. quittance, duplicates: the same N bodies again (inbox + signal journal, payment unchanged);
  * 4. quittance, forged: N bodies with a wrong signature (stored as rejected, answered 401);
- * 5. the disk holding the database: fsync rate (4 KiB write + fsync in a loop) and the commit rate of
+ * 5. quittance, deferred: N unsigned Mollie webhooks `id=tr_…`, one per Mollie payment created
+ *    beforehand at the Mollie simulator, each sent once (inbox insert as `pending` + one
+ *    `verify-notification` job, one commit, answered 200; no worker runs, so the jobs stay queued);
+ * 6. the disk holding the database: fsync rate (4 KiB write + fsync in a loop) and the commit rate of
  *    better-sqlite3 alone with the store's settings, the ceiling for one commit per notification.
  * Then the database is checked, a Markdown table is printed and BENCHMARKS.md is (re)written.
  *
@@ -34,14 +37,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { FETCH_BACK_TASK } from '../src/engine/fetch-back.js';
 import { type Child, startChild } from './child.js';
 import { fmt, ms, pct, ratio } from './format.js';
 import { ipnFields, signedBody } from './ipn.js';
 import { load, type PhaseResult } from './load.js';
+import { mollieWebhookBody } from './mollie.js';
 import { type Bucket, breakdown, findMainThreadProfile } from './profile.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ACCOUNT_ID = 'bench-lyra';
+const MOLLIE_ACCOUNT_ID = 'bench-mollie';
 const SITE_ID = '12345678';
 
 // ---------------------------------------------------------------------------------------------
@@ -196,6 +202,30 @@ interface Check {
   readonly ok: boolean;
 }
 
+/**
+ * The Mollie payments as stored, one line per row, to compare before and after the deferred phase: a
+ * webhook that is only stored for its fetch-back must not change any of them.
+ */
+function molliePaymentRowsOf(db: Database.Database): string {
+  return db
+    .prepare(
+      `select id, status, gateway_ref, amount_value, currency, needs_review, version, updated_at
+         from payments where account_id = ? order by id`,
+    )
+    .all(MOLLIE_ACCOUNT_ID)
+    .map((row) => JSON.stringify(row))
+    .join('\n');
+}
+
+function molliePaymentRows(file: string): string {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return molliePaymentRowsOf(db);
+  } finally {
+    db.close();
+  }
+}
+
 function verifyDatabase(
   file: string,
   expected: {
@@ -204,13 +234,18 @@ function verifyDatabase(
     readonly payments: number;
     readonly duplicates: number;
     readonly forged: number;
+    /** Mollie webhooks sent (warm-up included), one per Mollie payment. */
+    readonly deferred: number;
+    /** molliePaymentRows before the deferred phase's warm-up. */
+    readonly mollieRowsBefore: string;
   },
 ): { checks: Check[]; sqliteVersion: string } {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const one = (sql: string): number => Number((db.prepare(sql).get() as { n: number | bigint }).n);
+    const one = (sql: string, ...params: unknown[]): number =>
+      Number((db.prepare(sql).get(...params) as { n: number | bigint }).n);
     const sqliteVersion = (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
-    const check = (what: string, want: number, actual: number): Check => ({
+    const check = <T extends number | string>(what: string, want: T, actual: T): Check => ({
       what,
       expected: want,
       actual,
@@ -234,11 +269,15 @@ function verifyDatabase(
           `select count(*) as n from inbox where verdict = 'rejected' and reason_code = 'SIGNATURE_MISMATCH' and answer_status = 401`,
         ),
       ),
-      check('payments', expected.payments, one('select count(*) as n from payments')),
       check(
-        'payments authorized',
+        'Lyra payments',
         expected.payments,
-        one(`select count(*) as n from payments where status = 'authorized'`),
+        one('select count(*) as n from payments where account_id = ?', ACCOUNT_ID),
+      ),
+      check(
+        'Lyra payments authorized',
+        expected.payments,
+        one(`select count(*) as n from payments where account_id = ? and status = 'authorized'`, ACCOUNT_ID),
       ),
       check(
         'payments flagged for review',
@@ -269,16 +308,90 @@ function verifyDatabase(
       ),
       check('events for the shop', expected.payments, one(`select count(*) as n from events`)),
       check(
-        'payments without exactly one payment.authorized event',
+        'Lyra payments without exactly one payment.authorized event',
         0,
-        one(`select count(*) as n from payments p where (select count(*) from events e
-               where e.payment_id = p.id and e.type = 'payment.authorized') <> 1`),
+        one(
+          `select count(*) as n from payments p where p.account_id = ? and (select count(*) from events e
+             where e.payment_id = p.id and e.type = 'payment.authorized') <> 1`,
+          ACCOUNT_ID,
+        ),
+      ),
+      check(
+        'Mollie inbox entries pending, answered 200 (warm-up included) = webhooks sent',
+        expected.deferred,
+        one(
+          `select count(*) as n from inbox where account_id = ? and verdict = 'pending' and answer_status = 200`,
+          MOLLIE_ACCOUNT_ID,
+        ),
+      ),
+      check(
+        'Mollie inbox entries of any other verdict',
+        0,
+        one(
+          `select count(*) as n from inbox where account_id = ? and verdict <> 'pending'`,
+          MOLLIE_ACCOUNT_ID,
+        ),
+      ),
+      check(
+        `${FETCH_BACK_TASK} jobs, still ready and never attempted (no worker runs)`,
+        expected.deferred,
+        one(
+          `select count(*) as n from jobs where task = ? and state = 'ready' and attempts = 0`,
+          FETCH_BACK_TASK,
+        ),
+      ),
+      check(
+        `Mollie inbox entries without exactly one ${FETCH_BACK_TASK} job`,
+        0,
+        one(
+          `select count(*) as n from inbox i where i.account_id = ? and (select count(*) from jobs j
+             where j.task = ? and j.unique_key = 'fetch-back:' || i.id) <> 1`,
+          MOLLIE_ACCOUNT_ID,
+          FETCH_BACK_TASK,
+        ),
+      ),
+      check(
+        'Mollie payments with distinct tr_ ids, one per webhook',
+        expected.deferred,
+        one(
+          `select count(distinct gateway_ref) as n from payments where account_id = ? and substr(gateway_ref, 1, 3) = 'tr_'`,
+          MOLLIE_ACCOUNT_ID,
+        ),
+      ),
+      check(
+        'Mollie payments changed by the deferred phase (status, version, updated_at…)',
+        'none',
+        molliePaymentRowsOf(db) === expected.mollieRowsBefore ? 'none' : 'some',
+      ),
+      check(
+        'signals or events of Mollie payments',
+        0,
+        one(
+          `select (select count(*) from signals s join payments p on p.id = s.payment_id where p.account_id = ?)
+                + (select count(*) from events e join payments p on p.id = e.payment_id where p.account_id = ?) as n`,
+          MOLLIE_ACCOUNT_ID,
+          MOLLIE_ACCOUNT_ID,
+        ),
       ),
     ];
     return { checks, sqliteVersion };
   } finally {
     db.close();
   }
+}
+
+function sizeOf(bodies: readonly Buffer[]): { min: number; max: number; mean: number } {
+  const sizes = bodies.map((b) => b.length);
+  return {
+    min: Math.min(...sizes),
+    max: Math.max(...sizes),
+    mean: sizes.reduce((a, b) => a + b, 0) / sizes.length,
+  };
+}
+
+/** "16 bytes", or "1,189–1,201 bytes" when the sizes differ. */
+function sizeRange(size: { min: number; max: number }): string {
+  return size.min === size.max ? `${fmt(size.min)} bytes` : `${fmt(size.min)}–${fmt(size.max)} bytes`;
 }
 
 function resultTable(phases: readonly PhaseResult[], baseline: PhaseResult): string {
@@ -357,7 +470,9 @@ async function main(): Promise<number> {
     // Quittance first creates its payments (the bodies depend on them); the baseline then gets the
     // very same bodies, so both see the same sizes.
     log(`bench: temp dir ${tempDir}`);
-    log(`bench: starting quittance, creating ${fmt(warmup + n)} payments through the engine…`);
+    log(
+      `bench: starting quittance, creating ${fmt(warmup + n)} Lyra payments and ${fmt(warmup + n)} Mollie payments (at the Mollie simulator) through the engine…`,
+    );
     const quittance = await startChild(
       {
         mode: 'quittance',
@@ -366,6 +481,7 @@ async function main(): Promise<number> {
         siteId: SITE_ID,
         key,
         payments: warmup + n,
+        mollie: { accountId: MOLLIE_ACCOUNT_ID, payments: warmup + n },
       },
       options.cpuProfDir,
     );
@@ -376,12 +492,12 @@ async function main(): Promise<number> {
     const forged = ipns.slice(warmup).map((fields) => signedBody(fields, wrongKey));
     const warmupBodies = valid.slice(0, warmup);
     const bodies = valid.slice(warmup);
-    const sizes = bodies.map((b) => b.length);
-    const bodySize = {
-      min: Math.min(...sizes),
-      max: Math.max(...sizes),
-      mean: sizes.reduce((a, b) => a + b, 0) / sizes.length,
-    };
+    const bodySize = sizeOf(bodies);
+    const mollieNotifyUrl = `${quittance.url}/notify/${MOLLIE_ACCOUNT_ID}`;
+    const webhooks = quittance.molliePayments.map((p) => mollieWebhookBody(p.gatewayRef));
+    const webhookWarmup = webhooks.slice(0, warmup);
+    const webhookBodies = webhooks.slice(warmup);
+    const webhookSize = sizeOf(webhookBodies);
 
     // 1. Baseline (quittance idles meanwhile: no timers, no work).
     log('bench: baseline (bare node:http)…');
@@ -409,24 +525,26 @@ async function main(): Promise<number> {
     });
     await bare.stop();
 
-    // 2–4. quittance.
-    if (warmup > 0) {
-      log(`bench: quittance warm-up (${fmt(warmup)} new notifications, not in the table)…`);
+    // 2–5. quittance.
+    const warmUp = async (what: string, url: string, list: readonly Buffer[]) => {
+      if (warmup === 0) return;
+      log(`bench: quittance warm-up (${fmt(warmup)} ${what}, not in the table)…`);
       const w = await load({
         name: 'warm-up',
-        urls: [notifyUrl],
+        urls: [url],
         connections: Math.min(connections, warmup),
-        bodies: warmupBodies,
+        bodies: list,
         bound: { amount: warmup },
         expectedStatus: 200,
       });
       if (w.unexpected > 0) log(`bench: warm-up: unexpected answers ${JSON.stringify(w.statusCounts)}`);
-    }
-    const quittancePhase = (name: string, list: readonly Buffer[], expectedStatus: number) => {
+    };
+    await warmUp('new notifications', notifyUrl, warmupBodies);
+    const quittancePhase = (name: string, url: string, list: readonly Buffer[], expectedStatus: number) => {
       log(`bench: ${name}…`);
       return load({
         name,
-        urls: [notifyUrl],
+        urls: [url],
         connections,
         bodies: list,
         bound: { amount: n },
@@ -434,20 +552,33 @@ async function main(): Promise<number> {
         children: [quittance],
       });
     };
-    const fresh = await quittancePhase('quittance: new notifications', bodies, 200);
-    const duplicates = await quittancePhase('quittance: duplicates', bodies, 200);
-    const forgeries = await quittancePhase('quittance: forged', forged, 401);
+    const fresh = await quittancePhase('quittance: new notifications', notifyUrl, bodies, 200);
+    const duplicates = await quittancePhase('quittance: duplicates', notifyUrl, bodies, 200);
+    const forgeries = await quittancePhase('quittance: forged', notifyUrl, forged, 401);
+    // The Mollie payments as they stand before any webhook names them (WAL: a reader beside the writer).
+    const mollieRowsBefore = molliePaymentRows(databaseFile);
+    // Its own warm-up: this path runs code (Mollie's verifyNotification, the job insert) the Lyra
+    // phases never JIT-compiled.
+    await warmUp('Mollie webhooks', mollieNotifyUrl, webhookWarmup);
+    const deferred = await quittancePhase(
+      'quittance: deferred (Mollie webhooks)',
+      mollieNotifyUrl,
+      webhookBodies,
+      200,
+    );
     await quittance.stop();
 
     // Correctness, read straight from the file the server wrote.
     const { checks, sqliteVersion } = verifyDatabase(databaseFile, {
-      requests: warmup + fresh.sent + duplicates.sent + forgeries.sent,
+      requests: 2 * warmup + fresh.sent + duplicates.sent + forgeries.sent + deferred.sent,
       settled: warmup + n,
       payments: warmup + n,
       duplicates: n,
       forged: n,
+      deferred: warmup + deferred.sent,
+      mollieRowsBefore,
     });
-    const httpChecks: Check[] = [fresh, duplicates, forgeries].map((p) => ({
+    const httpChecks: Check[] = [fresh, duplicates, forgeries, deferred].map((p) => ({
       what: `${p.name}: every request answered ${p.expectedStatus}`,
       expected: `${fmt(n)} × ${p.expectedStatus}`,
       actual: Object.entries(p.statusCounts)
@@ -487,13 +618,14 @@ async function main(): Promise<number> {
         .map((l) => fmt(l, 2))
         .join(' / '),
     };
-    const phases = [baseline, fresh, duplicates, forgeries];
+    const phases = [baseline, fresh, duplicates, forgeries, deferred];
     const table = resultTable(phases, baseline);
     const cpu = cpuTable(phases);
     const diskLines = [
       `- fsync rate of the database's disk: **${fmt(fsync.perSecond)} fsyncs/s** (4 KiB write + fsync of one file, ${fmt(fsync.count)} in 2 s; ${fileSystem}).`,
       `- SQLite commit rate there, better-sqlite3 alone (WAL, synchronous=FULL, one ${fmt(bodySize.mean)}-byte row per transaction): **${fmt(sqliteCommits.perSecond)} commits/s**.`,
       `- quittance, new notifications: **${fmt(fresh.rps)} commits/s** (one transaction per notification) = ${fmt((100 * fresh.rps) / fsync.perSecond, 1)}% of the fsync rate, ${fmt((100 * fresh.rps) / sqliteCommits.perSecond, 1)}% of the bare SQLite commit rate.`,
+      `- quittance, deferred Mollie webhooks: **${fmt(deferred.rps)} commits/s** = ${fmt((100 * deferred.rps) / sqliteCommits.perSecond, 1)}% of the bare SQLite commit rate.`,
     ];
     const checkLines = allChecks.map(
       (c) => `- ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: expected ${c.expected}, got ${c.actual}`,
@@ -509,7 +641,7 @@ async function main(): Promise<number> {
     if (options.cpuProfDir) {
       const profile = findMainThreadProfile(join(options.cpuProfDir, 'quittance'));
       if (profile) {
-        const timed = [fresh, duplicates, forgeries];
+        const timed = [fresh, duplicates, forgeries, deferred];
         const buckets = new Map(
           timed.map((p) => [p, breakdown(profile, p.window.from, p.window.to)] as const),
         );
@@ -528,12 +660,13 @@ async function main(): Promise<number> {
         machine,
         options,
         bodySize,
+        webhookSize,
         table,
         cpu,
         diskLines,
         checkLines,
         correct,
-        phases: { baseline, fresh, duplicates, forgeries },
+        phases: { baseline, fresh, duplicates, forgeries, deferred },
         fsyncPerSecond: fsync.perSecond,
         sqliteCommitsPerSecond: sqliteCommits.perSecond,
         elapsed,
@@ -553,12 +686,13 @@ function benchmarksMarkdown(r: {
   machine: Record<'cpu' | 'memory' | 'os' | 'node' | 'sqlite' | 'fileSystem' | 'load', string>;
   options: Options;
   bodySize: { min: number; max: number; mean: number };
+  webhookSize: { min: number; max: number; mean: number };
   table: string;
   cpu: string;
   diskLines: readonly string[];
   checkLines: readonly string[];
   correct: boolean;
-  phases: Record<'baseline' | 'fresh' | 'duplicates' | 'forgeries', PhaseResult>;
+  phases: Record<'baseline' | 'fresh' | 'duplicates' | 'forgeries' | 'deferred', PhaseResult>;
   fsyncPerSecond: number;
   sqliteCommitsPerSecond: number;
   elapsed: number;
@@ -567,7 +701,8 @@ function benchmarksMarkdown(r: {
   const cores = os.cpus().length;
   const serverShare = p.fresh.cpu.server ?? Number.NaN;
   const ofCeiling = p.fresh.rps / r.sqliteCommitsPerSecond;
-  const others = Math.max(...[p.fresh, p.duplicates, p.forgeries].map((x) => x.cpu.others ?? 0));
+  const others = Math.max(...[p.fresh, p.duplicates, p.forgeries, p.deferred].map((x) => x.cpu.others ?? 0));
+  const serverMs = (x: PhaseResult) => fmt(x.cpu.serverMsPerRequest ?? Number.NaN, 2);
   const bound =
     ofCeiling > 0.7
       ? `that is ${fmt(ofCeiling * 100)}% of what SQLite alone commits per second on this disk with the same settings, so here ingest is bound by the commit (the fsync), not by the CPU`
@@ -602,7 +737,9 @@ a core each. Latencies are per request, client side (autocannon's hrtime per res
 Bodies: one Lyra IPN per payment, \`application/x-www-form-urlencoded\`, the payment form's \`vads_*\` fields
 echoed back plus the result fields (\`vads_trans_status=AUTHORISED\`, \`vads_result=00\`, a 32-hex
 \`vads_trans_uuid\`, \`vads_url_check_src=PAY\`, \`vads_operation_type=DEBIT\`, card fields), signed with
-HMAC-SHA-256 over every \`vads_\` field: ${fmt(r.bodySize.min)}–${fmt(r.bodySize.max)} bytes (mean ${fmt(r.bodySize.mean)}).
+HMAC-SHA-256 over every \`vads_\` field: ${fmt(r.bodySize.min)}–${fmt(r.bodySize.max)} bytes (mean ${fmt(r.bodySize.mean)}). Deferred phase: one Mollie
+webhook per Mollie payment, \`id=tr_…\` and nothing else, \`application/x-www-form-urlencoded\`, unsigned:
+${sizeRange(r.webhookSize)}.
 
 1. **Baseline**: a bare \`node:http\` server that reads the body and answers 200 "OK"; the same bodies, cycled for
    ${o.baselineSeconds} s (after 1 s of warm-up).
@@ -616,7 +753,18 @@ HMAC-SHA-256 over every \`vads_\` field: ${fmt(r.bodySize.min)}–${fmt(r.bodySi
    \`duplicate\`; the payment is unchanged and no job is added.
 4. **quittance, forged**: ${fmt(o.payments)} bodies signed with another key: inbox insert with the verdict
    \`rejected\` (SIGNATURE_MISMATCH), answered 401, which is expected and not counted as unexpected.
-5. **Disk**: 4 KiB write + fsync of one file in a loop for 2 s, then better-sqlite3 alone committing one row per
+5. **quittance, deferred (Mollie webhooks)**: the same server also has a Mollie account in test mode.
+   ${fmt(o.warmup + o.payments)} Mollie payments were created beforehand with \`createPayment\`, whose \`initPayment\` POSTs
+   \`/v2/payments\` to the Mollie simulator (src/simulator/mollie, in the server process, closed once they exist)
+   and stores the \`tr_…\` id it answers: every webhook names a payment that exists in quittance and at
+   "Mollie", as a real one would, through the same code a shop's checkout runs (rather than rows inserted
+   through the repositories with made-up ids). ${fmt(o.warmup)} webhooks first as an untimed warm-up (this path's code is
+   not JIT-compiled by the Lyra phases), then ${fmt(o.payments)}, each sent exactly once. Each is the full ingest path
+   for an unsigned notification, in one committed transaction: inbox insert, the body read (\`id=tr_…\`),
+   the entry kept \`pending\`, one \`verify-notification\` job enqueued, answered 200. **No job worker runs
+   in the bench**, so the fetch-backs (\`GET /v2/payments/{id}\`, then the settlement) never happen here and
+   the jobs stay queued: this measures the ingest half only, the part the gateway waits for.
+6. **Disk**: 4 KiB write + fsync of one file in a loop for 2 s, then better-sqlite3 alone committing one row per
    transaction for 2 s with the store's settings, both in the database's directory.
 
 "unexpected" counts connection errors plus any answer other than the phase's expected status. CPU shares are
@@ -648,13 +796,21 @@ ${r.checkLines.join('\n')}
   Duplicates (${fmt(p.duplicates.rps)}/s) and forgeries (${fmt(p.forgeries.rps)}/s) also cost a commit each, since every
   request is stored before it is judged: a flood of forged requests is bounded by the same rate, and each one
   is a row in the inbox.
+- Deferred (unsigned) Mollie webhooks: **${fmt(p.deferred.rps)}/s**, p99 ${ms(p.deferred.p99)} ms, ${ratio(p.deferred.rps / p.fresh.rps)} the rate of new signed
+  Lyra notifications in the same run (${serverMs(p.deferred)} against ${serverMs(p.fresh)} ms of server CPU per request): still one commit
+  each (inbox insert, job insert, verdict), but no signature, no settlement, no payment or event written, and a
+  body of a few bytes. It ran last, on a database already holding the other phases' rows, so if anything the
+  comparison is against it. That is only the half the gateway waits for: each webhook left a
+  \`verify-notification\` job (a call to Mollie and then a settlement) that the worker, not running here, would
+  still have to do.
 - The baseline shows what the machine and loopback give a Node server that does nothing; the ratios are the
   price of the HTTP framework, the durable write and the checks, not a target.
 - For scale: Lyra gives each notification call 35 s and retries a failed one at most 4 times; a shop sees
   notifications at the rate of its orders. The headroom matters for bursts (a Back Office batch resend, a
   backlog after an outage), and there the p99 stays far under the 35 s timeout.
 - Limits: a ${cores}-core machine shared by the load generator and the server; loopback only (no TLS, no proxy, no real
-  network); a fresh, small database (a few thousand rows, indexes in memory); one account. This disk
+  network); a fresh, small database (a few thousand rows, indexes in memory); one Lyra account (and one Mollie
+  account for the deferred phase). This disk
   acknowledges a 4 KiB fsync in about ${fmt(1000 / r.fsyncPerSecond, 2)} ms and SQLite commits in about ${fmt(1000 / r.sqliteCommitsPerSecond, 2)} ms; on a slower
   disk (network volume, consumer SSD without a write cache) ingest falls towards the commit rate. PostgreSQL
   (concurrent writers, group commit) is not measured here.${contention}

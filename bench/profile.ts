@@ -52,7 +52,10 @@ const RULES: ReadonlyArray<readonly [string, (stack: Stack) => boolean]> = [
   ],
   // The innermost frame with a script: a builtin (Object.freeze…) called from Kysely counts as Kysely.
   ['Kysely (build, compile, driver)', (s) => s.find((f) => f.url !== '')?.url.includes('/kysely/') ?? false],
-  ['Lyra adapter (form decode, HMAC, mapping)', (s) => anyUrl(s, /\/src\/gateways\//)],
+  [
+    'gateway adapter (Lyra: form decode, HMAC, mapping; Mollie: form decode)',
+    (s) => anyUrl(s, /\/src\/gateways\//),
+  ],
   [
     'engine, store repos, core (ids, settle, row mapping…)',
     (s) => anyUrl(s, /\/src\/(engine|store|core|jobs)\//),

@@ -6,21 +6,26 @@
  * - `baseline`: a bare node:http server that reads the body and answers 200 "OK";
  * - `quittance`: quittance itself on a database URL, a SQLite file or PostgreSQL (createStore +
  *   startEngine + createApp + listen), with one Lyra account and `payments` payments created through
- *   the engine before it says ready (0 for the second and third instances on one PostgreSQL database).
+ *   the engine before it says ready (0 for the second and third instances on one PostgreSQL database);
+ *   with `mollie`, also a Mollie account and its payments, created at the Mollie simulator (see
+ *   createMolliePayments).
  *
- * IPC: the child sends `{ type: 'ready', url, payments? }`; the parent may then send `{ type: 'cpu' }`
+ * IPC: the child sends `{ type: 'ready', url, payments, molliePayments, pragmas }`; the parent may then send `{ type: 'cpu' }`
  * (answered with the process CPU time so far) and finally `{ type: 'stop' }` (answered with
  * `{ type: 'stopped' }` once the server and the store are closed; then the process exits).
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { resolveConfig } from '../src/config/load.js';
 import { createPayment } from '../src/engine/checkout.js';
-import { startEngine } from '../src/engine/engine.js';
+import { type Engine, startEngine } from '../src/engine/engine.js';
 import { createApp } from '../src/http/app.js';
 import { listen } from '../src/http/server.js';
 import { silentLogger } from '../src/observability/logger.js';
+import { startMollieSimulator } from '../src/simulator/mollie/server.js';
+import type { MollieSimulator } from '../src/simulator/mollie/types.js';
 import { createStore } from '../src/store/db.js';
 
 export type ServerOptions =
@@ -33,6 +38,8 @@ export type ServerOptions =
       readonly siteId: string;
       readonly key: string;
       readonly payments: number;
+      /** A second account, Mollie in test mode, and how many payments to create for it. */
+      readonly mollie?: { readonly accountId: string; readonly payments: number } | undefined;
     };
 
 /** A payment created before the run, with the Lyra form fields its customer would post. */
@@ -41,11 +48,18 @@ export interface PreparedPayment {
   readonly fields: Readonly<Record<string, string>>;
 }
 
+/** A Mollie payment created before the run: ours, and the `tr_…` id Mollie (the simulator) gave it. */
+export interface MolliePayment {
+  readonly id: string;
+  readonly gatewayRef: string;
+}
+
 export type ChildMessage =
   | {
       readonly type: 'ready';
       readonly url: string;
       readonly payments: readonly PreparedPayment[];
+      readonly molliePayments: readonly MolliePayment[];
       /** As read back from the store's connection (quittance on SQLite only): `journal_mode`, `synchronous`. */
       readonly pragmas: Readonly<Record<string, string>>;
     }
@@ -57,6 +71,7 @@ export type ParentMessage = { readonly type: 'cpu' } | { readonly type: 'stop' }
 interface Running {
   readonly url: string;
   readonly payments: readonly PreparedPayment[];
+  readonly molliePayments: readonly MolliePayment[];
   readonly pragmas: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
@@ -82,6 +97,7 @@ async function startBaseline(): Promise<Running> {
   return {
     url: `http://127.0.0.1:${port}`,
     payments: [],
+    molliePayments: [],
     pragmas: {},
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -91,9 +107,19 @@ async function startBaseline(): Promise<Running> {
   };
 }
 
+const SHOP = {
+  successUrl: 'https://shop.example/order/success',
+  failureUrl: 'https://shop.example/order/failure',
+  pendingUrl: 'https://shop.example/order/pending',
+};
+
 async function startQuittance(options: Extract<ServerOptions, { mode: 'quittance' }>): Promise<Running> {
   const { database } = options;
   const store = createStore(database);
+  // Up only while the Mollie payments are created: the bench runs no job worker, so nothing asks it
+  // anything afterwards, and closed it costs the measured process nothing.
+  const apiKey = `test_${randomBytes(15).toString('hex')}`;
+  const simulator = options.mollie ? await startMollieSimulator({ apiKeys: [apiKey], seed: 1 }) : undefined;
   let app: ReturnType<typeof createApp> | undefined;
   const server = await listen(
     (request, env) => {
@@ -113,12 +139,19 @@ async function startQuittance(options: Extract<ServerOptions, { mode: 'quittance
           gateway: 'lyra',
           mode: 'test',
           credentials: { siteId: options.siteId, key: options.key, algorithm: 'hmac-sha-256' },
-          shop: {
-            successUrl: 'https://shop.example/order/success',
-            failureUrl: 'https://shop.example/order/failure',
-            pendingUrl: 'https://shop.example/order/pending',
-          },
+          shop: SHOP,
         },
+        ...(options.mollie && simulator
+          ? [
+              {
+                id: options.mollie.accountId,
+                gateway: 'mollie',
+                mode: 'test',
+                credentials: { apiKey, apiBase: simulator.apiBase },
+                shop: SHOP,
+              },
+            ]
+          : []),
       ],
     },
     {},
@@ -135,6 +168,8 @@ async function startQuittance(options: Extract<ServerOptions, { mode: 'quittance
     });
     payments.push({ id: payment.id, fields: checkout.fields });
   }
+  const molliePayments =
+    options.mollie && simulator ? await createMolliePayments(engine, options.mollie, simulator) : [];
   const pragma = async (name: 'journal_mode' | 'synchronous') => {
     const { rows } = await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(store.db);
     return String(Object.values(rows[0] ?? {})[0]);
@@ -149,12 +184,41 @@ async function startQuittance(options: Extract<ServerOptions, { mode: 'quittance
   return {
     url: server.url,
     payments,
+    molliePayments,
     pragmas,
     close: async () => {
       await server.close();
       await store.close();
     },
   };
+}
+
+/**
+ * Mollie payments the way a shop gets them: createPayment, whose initPayment POSTs /v2/payments to the
+ * simulator and stores the `tr_…` id it answers as the gateway reference (rather than rows inserted
+ * through the repositories with made-up ids): every webhook of the deferred phase then names a payment
+ * that exists both in quittance and at "Mollie", as a real one would. The simulator is closed afterwards.
+ */
+async function createMolliePayments(
+  engine: Engine,
+  mollie: { readonly accountId: string; readonly payments: number },
+  simulator: MollieSimulator,
+): Promise<MolliePayment[]> {
+  const created: MolliePayment[] = [];
+  try {
+    for (let i = 0; i < mollie.payments; i++) {
+      const { payment } = await createPayment(engine, {
+        account: mollie.accountId,
+        orderRef: `BENCH-M-${String(i + 1).padStart(6, '0')}`,
+        amount: { value: 1000 + (i % 9000), currency: 'EUR' },
+      });
+      if (payment.gatewayRef === null) throw new Error(`Mollie payment ${payment.id} has no tr_ id`);
+      created.push({ id: payment.id, gatewayRef: payment.gatewayRef });
+    }
+  } finally {
+    await simulator.close();
+  }
+  return created;
 }
 
 async function main(): Promise<void> {
@@ -177,7 +241,13 @@ async function main(): Promise<void> {
       );
     }
   });
-  send({ type: 'ready', url: running.url, payments: running.payments, pragmas: running.pragmas });
+  send({
+    type: 'ready',
+    url: running.url,
+    payments: running.payments,
+    molliePayments: running.molliePayments,
+    pragmas: running.pragmas,
+  });
 }
 
 main().catch((error: unknown) => {
