@@ -64,3 +64,10 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+/** An absolute http(s) URL, at most `maxLength` characters (gateways cap their URL fields: Lyra, Sips at 1024). */
+export function isHttpUrl(value: unknown, maxLength = Number.POSITIVE_INFINITY): value is string {
+  if (typeof value !== 'string' || value.length > maxLength || !URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+}

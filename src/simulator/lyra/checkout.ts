@@ -1,6 +1,7 @@
 import type { FormPair } from '../../gateways/_shared/form-codec.js';
 import { formToRecord, repeatedNames } from '../../gateways/_shared/form-codec.js';
 import { isLyraSignatureValid } from '../../gateways/lyra/signature.js';
+import { isHttpUrl } from '../_shared/http.js';
 import type { SimShop } from './types.js';
 
 export const REQUIRED_FIELDS = [
@@ -85,11 +86,11 @@ export function checkCheckout(
     if (!format.test(fields[name] ?? '')) return reject('bad-field', `${name} has a bad value`, name);
   }
   const badUrl = Object.keys(fields).find(
-    (name) => name.startsWith('vads_url_') && fields[name] && !isHttpUrl(fields[name]),
+    (name) => name.startsWith('vads_url_') && fields[name] && !isHttpUrl(fields[name], 1024),
   );
   if (badUrl) return reject('bad-field', `${badUrl} is not an http(s) URL`, badUrl);
   const notifyUrl = fields.vads_url_check || shop.notifyUrl;
-  if (!notifyUrl || !isHttpUrl(notifyUrl)) {
+  if (!notifyUrl || !isHttpUrl(notifyUrl, 1024)) {
     return reject(
       'bad-field',
       'no usable IPN URL: send vads_url_check or set the shop notifyUrl',
@@ -97,7 +98,7 @@ export function checkCheckout(
     );
   }
   const returnUrl = fields.vads_url_return || shop.returnUrl;
-  if (!returnUrl || !isHttpUrl(returnUrl)) {
+  if (!returnUrl || !isHttpUrl(returnUrl, 1024)) {
     return reject(
       'bad-field',
       'no usable return URL: send vads_url_return or set the shop returnUrl',
@@ -130,10 +131,4 @@ export function checkCheckout(
       uniqueKey,
     },
   };
-}
-
-function isHttpUrl(s: string): boolean {
-  if (s.length > 1024 || !URL.canParse(s)) return false;
-  const { protocol } = new URL(s);
-  return protocol === 'http:' || protocol === 'https:';
 }

@@ -1,4 +1,5 @@
 import { currencyExponent } from '../../core/index.js';
+import { isHttpUrl } from '../_shared/http.js';
 
 export type CreateInput =
   | {
@@ -44,16 +45,6 @@ export function validateCreate(body: unknown): CreateInput {
     webhookUrl: obj.webhookUrl as string | undefined,
     metadata: obj.metadata ?? null,
   };
-}
-
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** An amount object `{currency, value}` with exactly the currency's decimals and at least one minor unit. */

@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readShopperChoice } from '../_shared/action.js';
-import { BodyTooLargeError, pathOf, readBody, sendHtml, sendJson, wantsJson } from '../_shared/http.js';
+import {
+  BodyTooLargeError,
+  isHttpUrl,
+  pathOf,
+  readBody,
+  sendHtml,
+  sendJson,
+  wantsJson,
+} from '../_shared/http.js';
 import { closeServer, listen } from '../_shared/listen.js';
 import { createRandom } from '../_shared/random.js';
 import { createClock } from './clock.js';
@@ -241,14 +249,4 @@ function validate(
     metadata: metadata as Record<string, unknown>,
   };
   return { ok: true, input };
-}
-
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,7 @@
 import { currencyFromNumeric } from '../../core/index.js';
 import { type FormPair, formToRecord, repeatedNames } from '../../gateways/_shared/form-codec.js';
 import { isSipsSealValid } from '../../gateways/sips/seal.js';
+import { isHttpUrl } from '../_shared/http.js';
 import { clip, decodeData, parseData } from './data.js';
 import type { SipsSealAlgorithm, SipsShop } from './types.js';
 
@@ -131,7 +132,8 @@ export function checkPaymentInit(
   }
   for (const name of ['normalReturnUrl', 'automaticResponseUrl'] as const) {
     const url = fields[name];
-    if (url !== undefined && !isHttpUrl(url)) return reject('12', `${name} is not an http(s) URL`, name);
+    if (url !== undefined && !isHttpUrl(url, 1024))
+      return reject('12', `${name} is not an http(s) URL`, name);
   }
   const captureMode = fields.captureMode ?? 'AUTHOR_CAPTURE';
   if (!(CAPTURE_MODES as readonly string[]).includes(captureMode)) {
@@ -166,10 +168,4 @@ export function checkPaymentInit(
       captureDay,
     },
   };
-}
-
-function isHttpUrl(s: string): boolean {
-  if (s.length > 1024 || !URL.canParse(s)) return false;
-  const { protocol } = new URL(s);
-  return protocol === 'http:' || protocol === 'https:';
 }

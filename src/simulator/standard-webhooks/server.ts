@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { secretKey, signStandardWebhook } from '../../gateways/standard-webhooks/signature.js';
 import { readShopperChoice } from '../_shared/action.js';
 import { is2xx } from '../_shared/attempt.js';
-import { pathOf, queryOf, sendHtml, sendJson, wantsJson } from '../_shared/http.js';
+import { isHttpUrl, pathOf, queryOf, sendHtml, sendJson, wantsJson } from '../_shared/http.js';
 import { closeServer, listen } from '../_shared/listen.js';
 import { afterDelays, createNotifier } from '../_shared/notifier.js';
 import { createRandom } from '../_shared/random.js';
@@ -190,15 +190,6 @@ export async function startStandardWebhooksSimulator(
       await Promise.all([closeServer(server), notifier.idle()]);
     },
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 function escapeHtml(text: string): string {

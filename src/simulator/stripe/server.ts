@@ -1,7 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { decodeForm } from '../../gateways/_shared/form-codec.js';
 import { readShopperChoice } from '../_shared/action.js';
-import { BodyTooLargeError, pathOf, readBody, sendHtml, sendJson, wantsJson } from '../_shared/http.js';
+import {
+  BodyTooLargeError,
+  isHttpUrl,
+  pathOf,
+  readBody,
+  sendHtml,
+  sendJson,
+  wantsJson,
+} from '../_shared/http.js';
 import { closeServer, listen } from '../_shared/listen.js';
 import { createRandom } from '../_shared/random.js';
 import { createClock, createNotifier } from './notifier.js';
@@ -250,14 +258,4 @@ function endpointFromReturn(successUrl: string): string {
   const url = new URL(successUrl);
   const account = /^\/return\/([^/]+)\//.exec(url.pathname)?.[1] ?? '';
   return `${url.origin}/notify/${account}`;
-}
-
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

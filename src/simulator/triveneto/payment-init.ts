@@ -1,5 +1,6 @@
 import { currencyExponent, currencyFromNumeric } from '../../core/index.js';
 import { type FormPair, formToRecord, repeatedNames } from '../../gateways/_shared/form-codec.js';
+import { isHttpUrl } from '../_shared/http.js';
 import type { InitAction, SimTerminal } from './types.js';
 
 /**
@@ -79,7 +80,7 @@ export function checkPaymentInit(
   const langid = f.langid || 'ITA';
   if (!LANGUAGES.includes(langid)) return refuse('language', 'langid');
   for (const name of ['responseURL', 'errorURL'] as const) {
-    if (!isHttpUrl(f[name] as string)) return refuse('url', name);
+    if (!isHttpUrl(f[name] as string, 1024)) return refuse('url', name);
   }
   return {
     ok: true,
@@ -111,10 +112,4 @@ export function minorUnits(amt: string, exponent: number): number | undefined {
   const decimals = match[2] ?? '';
   if (decimals.length > exponent) return undefined;
   return Number(`${match[1]}${decimals.padEnd(exponent, '0')}`);
-}
-
-function isHttpUrl(s: string): boolean {
-  if (s.length > 1024 || !URL.canParse(s)) return false;
-  const { protocol } = new URL(s);
-  return protocol === 'http:' || protocol === 'https:';
 }
