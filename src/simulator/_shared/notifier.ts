@@ -10,6 +10,24 @@ export interface DeliveryRecord {
   readonly attempts: Attempt[];
 }
 
+/** A notification naming one resource (PayPlug's payment object, Mollie's `id=tr_…`), genuine or forged. */
+export interface ResourceNotification extends DeliveryRecord {
+  /** The id the body names (a forgery may name one the merchant's key cannot see). */
+  readonly resource: string;
+  readonly forged: boolean;
+}
+
+/** A fresh record, numbered after those already in `list`, appended to it. */
+export function appendNotification(
+  list: ResourceNotification[],
+  resource: string,
+  forged: boolean,
+): ResourceNotification {
+  const record = { n: list.length + 1, resource, forged, delivered: false, gaveUp: false, attempts: [] };
+  list.push(record);
+  return record;
+}
+
 export interface DeliveryJob {
   readonly record: DeliveryRecord;
   readonly url: string;

@@ -1,10 +1,11 @@
 import { currencyExponent } from '../../core/index.js';
 import type { SimClock } from '../_shared/clock.js';
 import type { Notifier } from '../_shared/notifier.js';
+import { appendNotification } from '../_shared/notifier.js';
 import type { SimRandom } from '../_shared/random.js';
 import { delayOf, dropsAttempt, type Fault, hasFault } from '../faults.js';
 import type { NotificationJob } from './notifier.js';
-import type { MollieScenario, SimNotification, SimPayment } from './types.js';
+import type { MollieScenario, SimPayment } from './types.js';
 
 export interface PaymentContext {
   readonly clock: SimClock;
@@ -102,18 +103,7 @@ export function act(
   const url = p.webhookUrl;
   const tags = hasFault(faults, 'wrong-amount') ? ['wrong-amount'] : [];
   const firstAt = clock.now() + delayOf(faults);
-  const record = (resource: string, forged: boolean): SimNotification => {
-    const n = {
-      n: p.notifications.length + 1,
-      resource,
-      forged,
-      delivered: false,
-      gaveUp: false,
-      attempts: [],
-    };
-    p.notifications.push(n);
-    return n;
-  };
+  const record = (resource: string, forged: boolean) => appendNotification(p.notifications, resource, forged);
   const genuine = { body: `id=${p.id}`, faultTags: tags };
   const firstDone = notifier.deliver({
     record: record(p.id, false),
@@ -150,15 +140,7 @@ export function act(
  */
 export function announceRefund(ctx: PaymentContext, p: SimPayment): void {
   if (p.webhookUrl === undefined) return;
-  const record: SimNotification = {
-    n: p.notifications.length + 1,
-    resource: p.id,
-    forged: false,
-    delivered: false,
-    gaveUp: false,
-    attempts: [],
-  };
-  p.notifications.push(record);
+  const record = appendNotification(p.notifications, p.id, false);
   const payload = { body: `id=${p.id}`, faultTags: [] };
   void ctx.notifier.deliver({
     record,

@@ -1,4 +1,4 @@
-import type { Attempt } from '../_shared/attempt.js';
+import type { ResourceNotification } from '../_shared/notifier.js';
 import type { Fault } from '../faults.js';
 
 /**
@@ -27,15 +27,7 @@ export interface MollieSimulatorOptions {
 }
 
 /** One webhook call series; its attempts are the common Attempt (_shared/attempt.ts). */
-export interface SimNotification {
-  readonly n: number;
-  /** The payment id the body names (a forgery may name one this merchant's key cannot see). */
-  readonly resource: string;
-  readonly forged: boolean;
-  delivered: boolean;
-  gaveUp: boolean;
-  readonly attempts: Attempt[];
-}
+export type SimNotification = ResourceNotification;
 
 export interface SimPayment {
   readonly id: string;

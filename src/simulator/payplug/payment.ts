@@ -1,5 +1,6 @@
 import type { SimClock } from '../_shared/clock.js';
 import type { Notifier } from '../_shared/notifier.js';
+import { appendNotification } from '../_shared/notifier.js';
 import type { SimRandom } from '../_shared/random.js';
 import { delayOf, dropsAttempt, type Fault, hasFault } from '../faults.js';
 import type { NotificationJob } from './notifier.js';
@@ -80,18 +81,7 @@ export function act(
 
   const tags = hasFault(faults, 'wrong-amount') ? ['wrong-amount'] : [];
   const firstAt = clock.now() + delayOf(faults);
-  const record = (resource: string, forged: boolean): SimNotification => {
-    const n = {
-      n: p.notifications.length + 1,
-      resource,
-      forged,
-      delivered: false,
-      gaveUp: false,
-      attempts: [],
-    };
-    p.notifications.push(n);
-    return n;
-  };
+  const record = (resource: string, forged: boolean) => appendNotification(p.notifications, resource, forged);
   // The same body on every attempt: the payment as it stood when the shopper acted.
   const genuine = { body: JSON.stringify(paymentObject(p)), faultTags: tags };
   const firstDone = notifier.deliver({

@@ -1,4 +1,4 @@
-import type { Attempt } from '../_shared/attempt.js';
+import type { ResourceNotification } from '../_shared/notifier.js';
 import type { Fault } from '../faults.js';
 
 /** What the shopper can do on PayPlug's hosted page (no deferred capture modelled: no authorised-only). */
@@ -18,15 +18,7 @@ export interface PayplugSimulatorOptions {
 }
 
 /** One notification; its attempts are the common Attempt (_shared/attempt.ts). */
-export interface SimNotification {
-  readonly n: number;
-  /** The payment id the body names (a forgery may name one PayPlug does not know). */
-  readonly resource: string;
-  readonly forged: boolean;
-  delivered: boolean;
-  gaveUp: boolean;
-  readonly attempts: Attempt[];
-}
+export type SimNotification = ResourceNotification;
 
 export interface SimPayment {
   readonly id: string;
